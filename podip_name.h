@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef PODIP_NAME_H
+#define PODIP_NAME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "podip_conf.h"
+
+enum podip_kind {
+    PODIP_PASS,     /* not our name: the next NSS source answers */
+    PODIP_NXDOMAIN, /* ours, and cannot exist */
+    PODIP_NODATA,   /* ours, exists, holds no address */
+    PODIP_ADDRESS,  /* ours, with one address */
+};
+
+/* Why an outcome was reached, for `nss-podip explain`. */
+enum podip_why {
+    PODIP_WHY_NOT_OURS,
+    PODIP_WHY_POD,              /* a valid pod name */
+    PODIP_WHY_POD_ZONE,         /* pod.ZONE or NAMESPACE.pod.ZONE */
+    PODIP_WHY_NAME_TOO_LONG,    /* over 253 characters */
+    PODIP_WHY_LABEL_TOO_LONG,   /* a label over 63 characters */
+    PODIP_WHY_EMPTY_LABEL,      /* two dots in a row, or a leading dot */
+    PODIP_WHY_TOO_MANY_LABELS,  /* more than two labels left of the address */
+    PODIP_WHY_BAD_NAMESPACE,    /* not a label Kubernetes could create */
+    PODIP_WHY_NAMESPACE_DENIED, /* not among the `namespace` lines */
+    PODIP_WHY_BAD_ADDRESS,      /* the label is no dashed address (SPEC §2) */
+    PODIP_WHY_NOT_ALLOWED,      /* outside every `allow` range */
+    PODIP_WHY_WILDCARD,         /* an address under a `wildcard` domain */
+    PODIP_WHY_WILDCARD_NONE,    /* under a `wildcard` domain, no address in it */
+};
+
+struct podip_outcome {
+    enum podip_kind kind;
+    enum podip_why why;
+    int family;          /* AF_INET or AF_INET6 when kind is PODIP_ADDRESS */
+    uint8_t addr[16];    /* network byte order; 4 bytes used for AF_INET */
+    size_t namelen;      /* the name as asked, without its trailing dot */
+    bool relative;       /* completed with a zone (SPEC §1) */
+    int zone;            /* index of the zone or wildcard matched, or -1 */
+};
+
+/* Classify NAME under CONF (SPEC §1-§3) into OUT, and return OUT->kind.
+ * Pure: no I/O, no allocation, no errno; NAME is any NUL-terminated string. */
+enum podip_kind podip_classify(const char *name, const struct podip_conf *conf,
+                               struct podip_outcome *out);
+
+/* Decode a dashed address label (SPEC §2). LEN bytes at S; on success the
+ * family and address are stored and true is returned. An IPv4-mapped IPv6
+ * address comes back as AF_INET. */
+bool podip_parse_dashed(const char *s, size_t len, int *family, uint8_t addr[16]);
+
+/* Whether S (LEN bytes) is a namespace Kubernetes could create (SPEC §1). */
+bool podip_namespace_valid(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The classifier against SPEC §1-§3, and the configuration it obeys (§6). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include <cmocka.h>
+
+#include "../podip_name.h"
+#include "cases.h"
+#include "expect.h"
+
+static const char *kind_name(enum podip_kind k)
+{
+    switch (k) {
+    case PODIP_PASS:
+        return "PASS";
+    case PODIP_NXDOMAIN:
+        return "NXDOMAIN";
+    case PODIP_NODATA:
+        return "NODATA";
+    case PODIP_ADDRESS:
+        return "address";
+    }
+    return "?";
+}
+
+/* Check NAME's outcome under CONF against the A and AAAA columns. */
+static void check(const struct podip_conf *conf, const char *name, const char *a,
+                  const char *aaaa)
+{
+    struct podip_outcome o;
+    enum podip_kind k = podip_classify(name, conf, &o);
+    assert_int_equal(k, o.kind);
+    const char *any = expected_any(a, aaaa);
+    int family;
+    uint8_t addr[16];
+    if (expected_address(any, &family, addr)) {
+        if (o.kind != PODIP_ADDRESS)
+            fail_msg("%s: expected %s, got %s", name, any, kind_name(o.kind));
+        assert_int_equal(o.family, family);
+        assert_memory_equal(o.addr, addr, family == AF_INET ? 4 : 16);
+        /* the other family's column must say NODATA */
+        assert_string_equal(family == AF_INET ? aaaa : a, "NODATA");
+    } else {
+        if (strcmp(kind_name(o.kind), any) != 0)
+            fail_msg("%s: expected %s, got %s", name, any, kind_name(o.kind));
+        assert_string_equal(a, aaaa);
+    }
+    size_t len = strlen(name);
+    assert_int_equal(o.namelen, len > 0 && name[len - 1] == '.' ? len - 1 : len);
+}
+
+static void test_spec_table(void **state)
+{
+    (void)state;
+    struct podip_conf conf;
+    podip_conf_defaults(&conf);
+    for (size_t i = 0; i < sizeof name_cases / sizeof name_cases[0]; i++)
+        check(&conf, name_cases[i].name, name_cases[i].a, name_cases[i].aaaa);
+}
+
+static void test_snapshot_is_defaults(void **state)
+{
+    (void)state;
+    struct podip_outcome o;
+    podip_classify("10-42-2-46.default.pod.cluster.local", podip_conf_snapshot(), &o);
+    assert_int_equal(o.kind, PODIP_ADDRESS);
+    assert_int_equal(podip_conf_snapshot()->ttl, 5);
+}
+
+static void add_zone(struct podip_conf *conf, const char *zone)
+{
+    assert_true(podip_conf_add_zone(conf, zone, (unsigned)strlen(zone)));
+}
+
+static void test_zones(void **state)
+{
+    (void)state;
+    struct podip_conf conf;
+    podip_conf_defaults(&conf);
+    add_zone(&conf, "K8s.Example.COM.");
+    static const struct name_case rows[] = {
+        {"10-1-2-3.default.pod.k8s.example.com", "10.1.2.3", "NODATA"},
+        {"10-1-2-3.default.pod.cluster.local", "10.1.2.3", "NODATA"},
+        {"pod.k8s.example.com", "NODATA", "NODATA"},
+        {"bad.default.pod.k8s.example.com.", "NXDOMAIN", "NXDOMAIN"},
+        {"10-1-2-3.default.pod.example.com", "PASS", "PASS"},
+        {"10-1-2-3.default.pod", "10.1.2.3", "NODATA"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        check(&conf, rows[i].name, rows[i].a, rows[i].aaaa);
+    /* duplicates, empty labels and bad bytes are refused */
+    assert_false(podip_conf_add_zone(&conf, "k8s.example.com", 15));
+    assert_false(podip_conf_add_zone(&conf, "a..b", 4));
+    assert_false(podip_conf_add_zone(&conf, "", 0));
+    assert_false(podip_conf_add_zone(&conf, "a b", 3));
+}
+
+static void test_long_zone(void **state)
+{
+    (void)state;
+    /* a zone long enough that a four-label pod name passes 253 characters */
+    struct podip_conf conf = {.relative = true, .ttl = 5};
+    const char *zone = LONG63 "." LONG63 "." LONG63 ".zone";
+    add_zone(&conf, zone);
+    char name[400];
+    snprintf(name, sizeof name, "10-1-2-3.default.pod.%s", zone);
+    struct podip_outcome o;
+    assert_int_equal(podip_classify(name, &conf, &o), PODIP_ADDRESS);
+    snprintf(name, sizeof name, "%s.10-1-2-3.default.pod.%s", LONG63, zone);
+    assert_int_equal(podip_classify(name, &conf, &o), PODIP_NXDOMAIN);
+    assert_int_equal(o.why, PODIP_WHY_NAME_TOO_LONG);
+    /* the relative form is judged by its completed length */
+    snprintf(name, sizeof name, "%s.10-1-2-3.default.pod", LONG63);
+    assert_int_equal(podip_classify(name, &conf, &o), PODIP_NXDOMAIN);
+    assert_int_equal(o.why, PODIP_WHY_NAME_TOO_LONG);
+    snprintf(name, sizeof name, "%s.10-1-2-3.default.pod.example.com", LONG63 "." LONG63 "." LONG63);
+    assert_int_equal(podip_classify(name, &conf, &o), PODIP_PASS);
+}
+
+static void test_relative_off(void **state)
+{
+    (void)state;
+    struct podip_conf conf;
+    podip_conf_defaults(&conf);
+    conf.relative = false;
+    check(&conf, "10-42-2-46.default.pod", "PASS", "PASS");
+    check(&conf, "10-42-2-46.default.pod.cluster.local", "10.42.2.46", "NODATA");
+}
+
+static void test_namespaces(void **state)
+{
+    (void)state;
+    struct podip_conf conf;
+    podip_conf_defaults(&conf);
+    conf.nnamespaces = 2;
+    conf.namespaces[0].len = 7;
+    memcpy(conf.namespaces[0].text, "default", 8);
+    conf.namespaces[1].len = 3;
+    memcpy(conf.namespaces[1].text, "app", 4);
+    check(&conf, "10-0-0-1.default.pod.cluster.local", "10.0.0.1", "NODATA");
+    check(&conf, "10-0-0-1.APP.pod.cluster.local", "10.0.0.1", "NODATA");
+    check(&conf, "10-0-0-1.other.pod.cluster.local", "NXDOMAIN", "NXDOMAIN");
+    check(&conf, "other.pod.cluster.local", "NXDOMAIN", "NXDOMAIN");
+    check(&conf, "app.pod.cluster.local", "NODATA", "NODATA");
+    check(&conf, "10-0-0-1.other.pod", "NXDOMAIN", "NXDOMAIN");
+}
+
+static void test_allow(void **state)
+{
+    (void)state;
+    struct podip_conf conf;
+    podip_conf_defaults(&conf);
+    conf.nallow = 2;
+    conf.allow[0] = (struct podip_cidr){.family = AF_INET, .prefix = 16, .addr = {10, 42}};
+    conf.allow[1] = (struct podip_cidr){.family = AF_INET6, .prefix = 52,
+                                        .addr = {0xfd, 0, 0, 0x10, 0x02, 0x44, 0x10}};
+    check(&conf, "10-42-2-46.default.pod.cluster.local", "10.42.2.46", "NODATA");
+    check(&conf, "10-43-2-46.default.pod.cluster.local", "NXDOMAIN", "NXDOMAIN");
+    check(&conf, "1-1-1-1.default.pod.cluster.local", "NXDOMAIN", "NXDOMAIN");
+    check(&conf, "--ffff-a2a-1.default.pod.cluster.local", "10.42.0.1", "NODATA");
+    check(&conf, "fd00-10-244-1000--5.default.pod.cluster.local", "NODATA", "fd00:10:244:1000::5");
+    check(&conf, "fd00-10-244-1fff--5.default.pod.cluster.local", "NODATA", "fd00:10:244:1fff::5");
+    check(&conf, "fd00-10-244-2000--5.default.pod.cluster.local", "NXDOMAIN", "NXDOMAIN");
+    check(&conf, "default.pod.cluster.local", "NODATA", "NODATA");
+}
+
+static void test_wildcard(void **state)
+{
+    (void)state;
+    struct podip_conf conf;
+    podip_conf_defaults(&conf);
+    assert_true(podip_conf_add_wildcard(&conf, "nip.io", 6));
+    static const struct name_case rows[] = {
+        {"app.10-0-0-1.nip.io", "10.0.0.1", "NODATA"},
+        {"10-0-0-1.nip.io", "10.0.0.1", "NODATA"},
+        {"10.0.0.1.nip.io", "10.0.0.1", "NODATA"},
+        {"app.10.0.0.1.nip.io.", "10.0.0.1", "NODATA"},
+        {"a.b.c.10.0.0.1.NIP.IO", "10.0.0.1", "NODATA"},
+        {"fd00--1.nip.io", "NODATA", "fd00::1"},
+        {"www.nip.io", "PASS", "PASS"},
+        {"nip.io", "PASS", "PASS"},
+        {"10.0.0.256.nip.io", "PASS", "PASS"},
+        {"0.0.1.nip.io", "PASS", "PASS"},
+        {"10-0-0-1.nip.io.example.com", "PASS", "PASS"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        check(&conf, rows[i].name, rows[i].a, rows[i].aaaa);
+}
+
+static void test_dashed_parser(void **state)
+{
+    (void)state;
+    int family;
+    uint8_t addr[16];
+    /* the label is a length, not a string: bytes past it are not read */
+    assert_true(podip_parse_dashed("10-0-0-1xyz", 8, &family, addr));
+    assert_int_equal(family, AF_INET);
+    assert_false(podip_parse_dashed("", 0, &family, addr));
+    assert_true(podip_namespace_valid("a", 1));
+    assert_false(podip_namespace_valid("", 0));
+    assert_true(podip_namespace_valid(LONG63, 63));
+    assert_false(podip_namespace_valid(LONG64, 64));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_spec_table),   cmocka_unit_test(test_snapshot_is_defaults),
+        cmocka_unit_test(test_zones),        cmocka_unit_test(test_long_zone),
+        cmocka_unit_test(test_relative_off), cmocka_unit_test(test_namespaces),
+        cmocka_unit_test(test_allow),        cmocka_unit_test(test_wildcard),
+        cmocka_unit_test(test_dashed_parser),
+    };
+    return cmocka_run_group_tests_name("classifier", tests, NULL, NULL);
+}
