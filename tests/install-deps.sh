@@ -1,0 +1,18 @@
+#!/bin/sh
+# Install every Debian 12 package the build and the tests need (as root).
+# Each area of the project lists its own packages here.
+set -eu
+build="autoconf automake libtool pkgconf make gcc libc6-dev libcmocka-dev"
+integration="iproute2 util-linux curl iputils-ping dnsmasq python3 strace"
+sanitizers="clang libclang-rt-14-dev"
+packages="$build $integration $sanitizers"
+missing=""
+for p in $packages; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    # shellcheck disable=SC2086
+    apt-get install -y -q --no-install-recommends $missing
+fi

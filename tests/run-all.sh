@@ -1,0 +1,32 @@
+#!/bin/bash
+# Every test of the project, from a fresh Debian 12 as root: installs what it
+# needs, builds with -Werror, runs `make check` (unit and integration tests),
+# then the unit tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
+set -euo pipefail
+src=$(cd "$(dirname "$0")/.." && pwd)
+out=${BUILD_ROOT:-$src/build}
+jobs=$(nproc)
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "installing packages"
+bash "$src/tests/install-deps.sh"
+
+step "autoreconf"
+(cd "$src" && autoreconf -fi)
+
+step "build with -Wall -Wextra -Werror, and make check"
+rm -rf "$out/werror" && mkdir -p "$out/werror"
+(cd "$out/werror" && "$src/configure" -q --enable-werror && make -j"$jobs" &&
+    make -j"$jobs" check || { cat tests/*.log 2>/dev/null | tail -200; exit 1; })
+
+step "unit tests under AddressSanitizer and UndefinedBehaviorSanitizer"
+rm -rf "$out/asan" && mkdir -p "$out/asan"
+(cd "$out/asan" && "$src/configure" -q --enable-werror \
+    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+    LDFLAGS="-fsanitize=address,undefined" &&
+    make -j"$jobs" &&
+    make -j"$jobs" check TESTS="$(cd "$out/werror" && make -s print-unit-tests)" ||
+    { cat tests/*.log 2>/dev/null | tail -200; exit 1; })
+
+step "all tests passed"
