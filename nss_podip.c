@@ -119,11 +119,9 @@ static enum result pack_hostent(const char *name, const struct podip_outcome *o,
     return RESULT_ANSWER;
 }
 
-EXPORT enum nss_status _nss_podip_gethostbyname3_r(const char *name, int af,
-                                                   struct hostent *result, char *buffer,
-                                                   size_t buflen, int *errnop,
-                                                   int *h_errnop, int32_t *ttlp,
-                                                   char **canonp)
+EXPORT enum nss_status _nss_podip_gethostbyname3_r(const char *name, int af, struct hostent *result,
+                                                   char *buffer, size_t buflen, int *errnop,
+                                                   int *h_errnop, int32_t *ttlp, char **canonp)
 {
     if (af == AF_UNSPEC)
         af = AF_INET;
@@ -145,28 +143,25 @@ EXPORT enum nss_status _nss_podip_gethostbyname3_r(const char *name, int af,
     return report(r, errnop, h_errnop);
 }
 
-EXPORT enum nss_status _nss_podip_gethostbyname2_r(const char *name, int af,
-                                                   struct hostent *result, char *buffer,
-                                                   size_t buflen, int *errnop,
+EXPORT enum nss_status _nss_podip_gethostbyname2_r(const char *name, int af, struct hostent *result,
+                                                   char *buffer, size_t buflen, int *errnop,
                                                    int *h_errnop)
 {
-    return _nss_podip_gethostbyname3_r(name, af, result, buffer, buflen, errnop, h_errnop,
-                                       NULL, NULL);
+    return _nss_podip_gethostbyname3_r(name, af, result, buffer, buflen, errnop, h_errnop, NULL,
+                                       NULL);
 }
 
 EXPORT enum nss_status _nss_podip_gethostbyname_r(const char *name, struct hostent *result,
                                                   char *buffer, size_t buflen, int *errnop,
                                                   int *h_errnop)
 {
-    return _nss_podip_gethostbyname3_r(name, AF_INET, result, buffer, buflen, errnop,
-                                       h_errnop, NULL, NULL);
+    return _nss_podip_gethostbyname3_r(name, AF_INET, result, buffer, buflen, errnop, h_errnop,
+                                       NULL, NULL);
 }
 
-EXPORT enum nss_status _nss_podip_gethostbyname4_r(const char *name,
-                                                   struct gaih_addrtuple **pat,
-                                                   char *buffer, size_t buflen,
-                                                   int *errnop, int *h_errnop,
-                                                   int32_t *ttlp)
+EXPORT enum nss_status _nss_podip_gethostbyname4_r(const char *name, struct gaih_addrtuple **pat,
+                                                   char *buffer, size_t buflen, int *errnop,
+                                                   int *h_errnop, int32_t *ttlp)
 {
     const struct podip_conf *conf = podip_conf_snapshot();
     struct podip_outcome o;

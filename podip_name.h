@@ -35,11 +35,11 @@ enum podip_why {
 struct podip_outcome {
     enum podip_kind kind;
     enum podip_why why;
-    int family;          /* AF_INET or AF_INET6 when kind is PODIP_ADDRESS */
-    uint8_t addr[16];    /* network byte order; 4 bytes used for AF_INET */
-    size_t namelen;      /* the name as asked, without its trailing dot */
-    bool relative;       /* completed with a zone (SPEC §1) */
-    int zone;            /* index of the zone or wildcard matched, or -1 */
+    int family;       /* AF_INET or AF_INET6 when kind is PODIP_ADDRESS */
+    uint8_t addr[16]; /* network byte order; 4 bytes used for AF_INET */
+    size_t namelen;   /* the name as asked, without its trailing dot */
+    bool relative;    /* completed with a zone (SPEC §1) */
+    int zone;         /* index of the zone or wildcard matched, or -1 */
 };
 
 /* Classify NAME under CONF (SPEC §1-§3) into OUT, and return OUT->kind.
