@@ -1,0 +1,211 @@
+# Shared helpers for the shell integration tests. Source it first thing:
+#
+#   . "${top_srcdir:-.}/tests/lib.sh"
+#
+# It sets $build (the build tree), $libs (where libnss_podip.so.2 is built),
+# $resolve (tests/resolve) and $tmp (a scratch directory removed on exit), and
+# defines the functions below. A test ends with `finish`, which exits 1 if any
+# check failed. Helpers that need root say so; call need_root before them.
+
+build=${top_builddir:-.}
+libs=$build/.libs
+resolve=$build/tests/resolve
+failures=0
+checks=0
+lib_at_exit=""
+
+# --- reporting -------------------------------------------------------------
+
+# check DESC WANT_EXIT WANT_STDOUT CMD [ARG...]: run CMD and compare its exit
+# status and its exact standard output (trailing newlines aside) with the
+# wanted ones. Prints one PASS or FAIL line; a FAIL also shows what came out.
+check() {
+    _desc=$1 _want_rc=$2 _want=$3
+    shift 3
+    _got=$("$@" 2>"$tmp/check.err")
+    _rc=$?
+    checks=$((checks + 1))
+    if [ "$_rc" = "$_want_rc" ] && [ "$_got" = "$_want" ]; then
+        echo "PASS: $_desc"
+        return 0
+    fi
+    failures=$((failures + 1))
+    echo "FAIL: $_desc"
+    echo "  command: $*"
+    printf '  want (exit %s):\n%s\n  got (exit %s):\n%s\n' "$_want_rc" "$_want" "$_rc" "$_got"
+    [ -s "$tmp/check.err" ] && { echo "  stderr:"; cat "$tmp/check.err"; }
+    return 1
+}
+
+# assert DESC CMD [ARG...]: PASS when CMD succeeds (e.g. `test "$n" -eq 0`).
+assert() {
+    _desc=$1
+    shift
+    checks=$((checks + 1))
+    if "$@"; then
+        echo "PASS: $_desc"
+        return 0
+    fi
+    failures=$((failures + 1))
+    echo "FAIL: $_desc"
+    echo "  command: $*"
+    return 1
+}
+
+# finish: the last line of every test; its exit status is the verdict.
+finish() {
+    if [ "$failures" -ne 0 ]; then
+        echo "$failures of $checks checks FAILED"
+        exit 1
+    fi
+    echo "all $checks checks passed"
+    exit 0
+}
+
+# skip_or_fail REASON: automake's "skipped" (77) on a developer's machine, but
+# a failure under CI=true, where every test must run.
+skip_or_fail() {
+    if [ "${CI:-}" = true ]; then
+        echo "FAIL: $1 (CI=true: this test must run)"
+        exit 1
+    fi
+    echo "SKIP: $1"
+    exit 77
+}
+
+need_root() {
+    [ "$(id -u)" = 0 ] || skip_or_fail "$0 needs root"
+}
+
+# need_cmd CMD...: each CMD must be on PATH (tests/install-deps.sh installs them).
+need_cmd() {
+    for _c in "$@"; do
+        command -v "$_c" >/dev/null 2>&1 || skip_or_fail "$0 needs $_c"
+    done
+}
+
+# --- cleanup -----------------------------------------------------------------
+
+# at_exit CMD: run the shell command CMD when the test exits, last added first.
+at_exit() {
+    lib_at_exit="$1; $lib_at_exit"
+}
+
+lib_cleanup() {
+    eval "$lib_at_exit"
+    lib_at_exit=""
+    rm -rf "$tmp"
+}
+
+# wait_for SECONDS CMD [ARG...]: poll CMD every 0.1 s until it succeeds;
+# returns 1 if it never did.
+wait_for() {
+    _tries=$(($1 * 10))
+    shift
+    while [ "$_tries" -gt 0 ]; do
+        "$@" 2>/dev/null && return 0
+        sleep 0.1
+        _tries=$((_tries - 1))
+    done
+    return 1
+}
+
+# --- namespaces (root) -------------------------------------------------------
+
+# isolate [UNSHARE-OPTION...]: re-run this test in a new mount namespace (and
+# whatever the options add: -n for a network namespace of its own). Call it
+# before anything else: the mounts, links and daemons the test makes then
+# vanish with it, and nothing on the host changes.
+isolate() {
+    [ -n "${LIB_ISOLATED:-}" ] && return 0
+    lib_cleanup
+    LIB_ISOLATED=1 exec unshare -m --propagation private "$@" -- "$0"
+}
+
+# etc_file NAME CONTENT: in this private mount namespace, /etc/NAME reads
+# CONTENT (a bind mount; the host's file is untouched).
+etc_file() {
+    printf '%s\n' "$2" >"$tmp/etc-$1"
+    mount --bind "$tmp/etc-$1" "/etc/$1"
+}
+
+# ldcache_add LIB...: make LIB loadable by name by every program in this mount
+# namespace, including secure-execution ones (setuid or file capabilities,
+# like ping for a non-root user) whose loader ignores LD_LIBRARY_PATH: LIB is
+# copied to a world-readable directory listed in a private /etc/ld.so.cache.
+ldcache_add() {
+    mkdir -p "$tmp/ld/lib" "$tmp/ld/aux"
+    chmod 755 "$tmp" "$tmp/ld" "$tmp/ld/lib"
+    cp "$@" "$tmp/ld/lib/"
+    printf 'include /etc/ld.so.conf\n%s\n' "$tmp/ld/lib" >"$tmp/ld/ld.so.conf"
+    # ldconfig also rewrites its aux-cache, even with -i: keep the host's.
+    [ -d /var/cache/ldconfig ] && mount --bind "$tmp/ld/aux" /var/cache/ldconfig
+    ldconfig -X -C "$tmp/ld/ld.so.cache" -f "$tmp/ld/ld.so.conf" &&
+        mount --bind "$tmp/ld/ld.so.cache" /etc/ld.so.cache
+}
+
+# netns_ipv4_only: in this (new) network namespace, switch IPv6 off, so no
+# interface, lo included, holds an IPv6 address. Call before adding links.
+netns_ipv4_only() {
+    [ -d /proc/sys/net/ipv6 ] || return 0
+    sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 \
+        net.ipv6.conf.lo.disable_ipv6=1
+}
+
+# add_link NAME CIDR: in this network namespace, an up link holding CIDR that
+# never carries traffic: a dummy, or an ifb where the kernel has no dummy
+# driver. Use only documentation addresses (192.0.2.0/24).
+add_link() {
+    ip link add "$1" type dummy 2>/dev/null || ip link add "$1" type ifb || return 1
+    ip addr add "$2" dev "$1" && ip link set "$1" up
+}
+
+# --- expected outputs ------------------------------------------------------
+
+# The exact output of `getent hosts` for one address (its "%-15s %s" format).
+getent_hosts() {
+    printf '%-15s %s' "$1" "$2"
+}
+
+# The exact output of `getent ahosts*` for one address: one line a socket
+# type, the canonical name on the first.
+getent_ahosts() {
+    printf '%-15s %-6s %s\n%-15s %-6s \n%-15s %-6s ' "$1" STREAM "$2" "$1" DGRAM "$1" RAW
+}
+
+# --- daemons -----------------------------------------------------------------
+
+# start_dnsmasq LOG [OPTION...]: a DNS server on 127.0.0.1:53 of this network
+# namespace (never the host's: call isolate -n first) that answers only from
+# its options and logs every query it receives to LOG; stopped on exit.
+# Count the queries with dns_queries LOG.
+start_dnsmasq() {
+    _log=$1
+    shift
+    dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts \
+        --listen-address=127.0.0.1 --bind-interfaces --port=53 --user=root \
+        --pid-file="$tmp/dnsmasq.pid" --log-queries --log-facility="$_log" "$@" \
+        2>"$tmp/dnsmasq.err" &
+    _pid=$!
+    at_exit "kill $_pid 2>/dev/null; wait $_pid 2>/dev/null"
+    wait_for 5 grep -q ' started, ' "$_log" ||
+        { echo "FAIL: dnsmasq did not start"; cat "$tmp/dnsmasq.err" "$_log"; exit 1; }
+}
+
+dns_queries() {
+    grep -c ': query\[' "$1"
+}
+
+# start_http ADDR PORT DIR: a web server for DIR on ADDR:PORT, stopped on exit.
+start_http() {
+    python3 -u -m http.server --bind "$1" --directory "$3" "$2" >"$tmp/http-$2.log" 2>&1 &
+    _pid=$!
+    at_exit "kill $_pid 2>/dev/null; wait $_pid 2>/dev/null"
+    wait_for 5 grep -q '^Serving HTTP' "$tmp/http-$2.log" ||
+        { echo "FAIL: web server did not start"; cat "$tmp/http-$2.log"; exit 1; }
+}
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/podip-test.XXXXXX")
+trap lib_cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM

@@ -35,18 +35,21 @@ static int flags_of(const char *s)
     static const struct {
         const char *name;
         int flag;
-    } table[] = {{"v4mapped", AI_V4MAPPED}, {"all", AI_ALL},
-                 {"canonname", AI_CANONNAME}, {"addrconfig", AI_ADDRCONFIG},
+    } table[] = {{"v4mapped", AI_V4MAPPED},
+                 {"all", AI_ALL},
+                 {"canonname", AI_CANONNAME},
+                 {"addrconfig", AI_ADDRCONFIG},
                  {"numerichost", AI_NUMERICHOST}};
     int flags = 0;
     char copy[256];
     snprintf(copy, sizeof copy, "%s", s);
     for (char *tok = strtok(copy, ","); tok != NULL; tok = strtok(NULL, ",")) {
-        size_t i;
-        for (i = 0; i < sizeof table / sizeof table[0]; i++)
-            if (strcmp(tok, table[i].name) == 0)
-                flags |= table[i].flag;
-        if (strcmp(tok, "-") != 0 && flags == 0) {
+        size_t i = 0;
+        while (i < sizeof table / sizeof table[0] && strcmp(tok, table[i].name) != 0)
+            i++;
+        if (i < sizeof table / sizeof table[0])
+            flags |= table[i].flag;
+        else if (strcmp(tok, "-") != 0) {
             fprintf(stderr, "resolve: unknown flag %s\n", tok);
             exit(2);
         }
@@ -92,8 +95,8 @@ static const char *herr_name(int e)
 
 static int do_gai(const char *fam, const char *flags, const char *name)
 {
-    struct addrinfo hints = {.ai_family = family_of(fam), .ai_flags = flags_of(flags),
-                             .ai_socktype = SOCK_STREAM};
+    struct addrinfo hints = {
+        .ai_family = family_of(fam), .ai_flags = flags_of(flags), .ai_socktype = SOCK_STREAM};
     struct addrinfo *res;
     int e = getaddrinfo(name, NULL, &hints, &res);
     if (e != 0) {
