@@ -119,6 +119,21 @@ static enum result pack_hostent(const char *name, const struct podip_outcome *o,
     return RESULT_ANSWER;
 }
 
+/* Classify NAME under the configuration snapshot, again if a reload
+ * rewrote the snapshot meanwhile (podip_conf.c); returns its ttl. */
+static uint32_t classify(const char *name, struct podip_outcome *o)
+{
+    const struct podip_conf *conf;
+    unsigned ticket;
+    uint32_t ttl;
+    do {
+        conf = podip_conf_begin(&ticket);
+        podip_classify(name, conf, o);
+        ttl = conf->ttl;
+    } while (!podip_conf_unchanged(conf, ticket));
+    return ttl;
+}
+
 EXPORT enum nss_status _nss_podip_gethostbyname3_r(const char *name, int af, struct hostent *result,
                                                    char *buffer, size_t buflen, int *errnop,
                                                    int *h_errnop, int32_t *ttlp, char **canonp)
@@ -128,15 +143,14 @@ EXPORT enum nss_status _nss_podip_gethostbyname3_r(const char *name, int af, str
     if (af != AF_INET && af != AF_INET6)
         return report(RESULT_BAD_FAMILY, errnop, h_errnop);
 
-    const struct podip_conf *conf = podip_conf_snapshot();
     struct podip_outcome o;
-    podip_classify(name, conf, &o);
+    uint32_t ttl = classify(name, &o);
     enum result r = result_for(&o, af);
     if (r == RESULT_ANSWER)
         r = pack_hostent(name, &o, result, buffer, buflen);
     if (r == RESULT_ANSWER) {
         if (ttlp != NULL)
-            *ttlp = (int32_t)conf->ttl;
+            *ttlp = (int32_t)ttl;
         if (canonp != NULL)
             *canonp = result->h_name;
     }
@@ -163,9 +177,8 @@ EXPORT enum nss_status _nss_podip_gethostbyname4_r(const char *name, struct gaih
                                                    char *buffer, size_t buflen, int *errnop,
                                                    int *h_errnop, int32_t *ttlp)
 {
-    const struct podip_conf *conf = podip_conf_snapshot();
     struct podip_outcome o;
-    podip_classify(name, conf, &o);
+    uint32_t ttl = classify(name, &o);
     enum result r = result_for(&o, AF_UNSPEC);
     if (r != RESULT_ANSWER)
         return report(r, errnop, h_errnop);
@@ -188,6 +201,6 @@ EXPORT enum nss_status _nss_podip_gethostbyname4_r(const char *name, struct gaih
     t->scopeid = 0;
     *pat = t;
     if (ttlp != NULL)
-        *ttlp = (int32_t)conf->ttl;
+        *ttlp = (int32_t)ttl;
     return report(RESULT_ANSWER, errnop, h_errnop);
 }

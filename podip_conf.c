@@ -1,7 +1,24 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The configuration (SPEC §6): the parser, reading the files, and the
+ * snapshot lookups use, reloaded when the files change. */
 #include "podip_conf.h"
 
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "podip_name.h"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 static const struct podip_conf defaults = {
     .nzones = 1,
@@ -13,58 +30,756 @@ static const struct podip_conf defaults = {
 
 void podip_conf_defaults(struct podip_conf *conf)
 {
-    *conf = defaults;
+    /* a copy of every byte, padding too, so snapshots compare with memcmp */
+    memcpy(conf, &defaults, sizeof *conf);
 }
 
+enum domain_error { DOMAIN_OK, DOMAIN_BAD, DOMAIN_LONG, DOMAIN_TWICE, DOMAIN_FULL };
+
 /* Store DOMAIN lowercased, without a trailing dot, after PREFIX. */
-static bool add_domain(struct podip_domain *table, unsigned *count, unsigned max,
-                       const char *prefix, const char *domain, unsigned len)
+static enum domain_error add_domain(struct podip_domain *table, unsigned *count, unsigned max,
+                                    const char *prefix, const char *domain, size_t len)
 {
     if (len > 0 && domain[len - 1] == '.')
         len--;
     size_t plen = strlen(prefix);
-    if (len == 0 || len + plen > PODIP_NAME_MAX || *count >= max)
-        return false;
+    if (len == 0)
+        return DOMAIN_BAD;
+    if (len + plen > PODIP_NAME_MAX)
+        return DOMAIN_LONG;
 
     struct podip_domain d = {.len = (uint16_t)(plen + len)};
     memcpy(d.text, prefix, plen);
     unsigned label = 0;
-    for (unsigned i = 0; i < len; i++) {
+    for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)domain[i];
         if (c >= 'A' && c <= 'Z')
             c = (unsigned char)(c + ('a' - 'A'));
         bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
         if (c == '.') {
             if (label == 0)
-                return false;
+                return DOMAIN_BAD;
             label = 0;
         } else if (!ok || ++label > PODIP_LABEL_MAX) {
-            return false;
+            return DOMAIN_BAD;
         }
         d.text[plen + i] = (char)c;
     }
     if (label == 0)
-        return false;
+        return DOMAIN_BAD;
     for (unsigned i = 0; i < *count; i++)
         if (table[i].len == d.len && memcmp(table[i].text, d.text, d.len) == 0)
-            return false;
+            return DOMAIN_TWICE;
+    if (*count >= max)
+        return DOMAIN_FULL;
     table[(*count)++] = d;
-    return true;
+    return DOMAIN_OK;
 }
 
 bool podip_conf_add_zone(struct podip_conf *conf, const char *domain, unsigned len)
 {
-    return add_domain(conf->zones, &conf->nzones, PODIP_MAX_ZONES, "pod.", domain, len);
+    return add_domain(conf->zones, &conf->nzones, PODIP_MAX_ZONES, "pod.", domain, len) ==
+           DOMAIN_OK;
 }
 
 bool podip_conf_add_wildcard(struct podip_conf *conf, const char *domain, unsigned len)
 {
-    return add_domain(conf->wildcards, &conf->nwildcards, PODIP_MAX_WILDCARDS, "", domain,
-                      len);
+    return add_domain(conf->wildcards, &conf->nwildcards, PODIP_MAX_WILDCARDS, "", domain, len) ==
+           DOMAIN_OK;
 }
 
-/* Until the configuration file is read (SPEC §6), the defaults are in force. */
+/* The directives of SPEC §6. Each setter returns NULL, or why the value is
+ * refused; a refused line changes nothing. */
+
+static const char *set_zone(struct podip_parser *p, const char *v, size_t n)
+{
+    struct podip_conf *c = p->conf;
+    unsigned before = c->nzones;
+    if (!p->zoned)
+        c->nzones = 0; /* the first `zone` line replaces the default */
+    switch (add_domain(c->zones, &c->nzones, PODIP_MAX_ZONES, "pod.", v, n)) {
+    case DOMAIN_OK:
+        p->zoned = true;
+        return NULL;
+    case DOMAIN_BAD:
+        c->nzones = before;
+        return "zone: not a domain name";
+    case DOMAIN_LONG:
+        c->nzones = before;
+        return "zone: too long (pod.DOMAIN must fit in 253 characters)";
+    case DOMAIN_TWICE:
+        return "zone: already listed";
+    case DOMAIN_FULL:
+        break;
+    }
+    return "zone: more than " STR(PODIP_MAX_ZONES) " zones";
+}
+
+static const char *set_wildcard(struct podip_parser *p, const char *v, size_t n)
+{
+    struct podip_conf *c = p->conf;
+    switch (add_domain(c->wildcards, &c->nwildcards, PODIP_MAX_WILDCARDS, "", v, n)) {
+    case DOMAIN_OK:
+        return NULL;
+    case DOMAIN_BAD:
+        return "wildcard: not a domain name";
+    case DOMAIN_LONG:
+        return "wildcard: longer than 253 characters";
+    case DOMAIN_TWICE:
+        return "wildcard: already listed";
+    case DOMAIN_FULL:
+        break;
+    }
+    return "wildcard: more than " STR(PODIP_MAX_WILDCARDS) " wildcard domains";
+}
+
+static bool is_word(const char *v, size_t n, const char *word)
+{
+    return strlen(word) == n && memcmp(v, word, n) == 0;
+}
+
+static const char *yes_no(bool *out, const char *v, size_t n)
+{
+    if (is_word(v, n, "yes"))
+        *out = true;
+    else if (is_word(v, n, "no"))
+        *out = false;
+    else
+        return "";
+    return NULL;
+}
+
+static const char *set_detect(struct podip_parser *p, const char *v, size_t n)
+{
+    return yes_no(&p->conf->detect_zones, v, n) ? "detect-zones: expected yes or no" : NULL;
+}
+
+static const char *set_relative(struct podip_parser *p, const char *v, size_t n)
+{
+    return yes_no(&p->conf->relative, v, n) ? "relative: expected yes or no" : NULL;
+}
+
+static const char *set_namespace(struct podip_parser *p, const char *v, size_t n)
+{
+    struct podip_conf *c = p->conf;
+    if (!podip_namespace_valid(v, n))
+        return "namespace: not a name Kubernetes could create (1-63 letters, digits or '-', "
+               "starting and ending with a letter or digit)";
+    char text[PODIP_LABEL_MAX + 1] = {0};
+    for (size_t i = 0; i < n; i++)
+        text[i] = (char)(v[i] >= 'A' && v[i] <= 'Z' ? v[i] + ('a' - 'A') : v[i]);
+    for (unsigned i = 0; i < c->nnamespaces; i++)
+        if (c->namespaces[i].len == n && memcmp(c->namespaces[i].text, text, n) == 0)
+            return "namespace: already listed";
+    if (c->nnamespaces >= PODIP_MAX_NAMESPACES)
+        return "namespace: more than " STR(PODIP_MAX_NAMESPACES) " namespaces";
+    c->namespaces[c->nnamespaces].len = (uint8_t)n;
+    memcpy(c->namespaces[c->nnamespaces].text, text, sizeof text);
+    c->nnamespaces++;
+    return NULL;
+}
+
+/* ADDRESS[/PREFIX]; a bare address is a range of one. Host bits past the
+ * prefix are cleared, as `ip route` does. */
+static const char *set_allow(struct podip_parser *p, const char *v, size_t n)
+{
+    static const char bad[] = "allow: not an address range such as 10.42.0.0/16 or fd00::/48";
+    struct podip_conf *c = p->conf;
+    const char *slash = memchr(v, '/', n);
+    size_t alen = slash != NULL ? (size_t)(slash - v) : n;
+    char text[INET6_ADDRSTRLEN];
+    if (alen >= sizeof text)
+        return bad;
+    memcpy(text, v, alen);
+    text[alen] = '\0';
+
+    struct podip_cidr r;
+    memset(&r, 0, sizeof r); /* padding too: snapshots compare with memcmp */
+    r.family = memchr(text, ':', alen) != NULL ? AF_INET6 : AF_INET;
+    if (inet_pton(r.family, text, r.addr) != 1)
+        return bad;
+    unsigned max = r.family == AF_INET ? 32 : 128, prefix = max;
+    if (slash != NULL) {
+        const char *d = slash + 1;
+        size_t dlen = n - alen - 1;
+        if (dlen == 0 || dlen > 3)
+            return bad;
+        prefix = 0;
+        for (size_t i = 0; i < dlen; i++) {
+            if (d[i] < '0' || d[i] > '9')
+                return bad;
+            prefix = prefix * 10 + (unsigned)(d[i] - '0');
+        }
+        if (prefix > max)
+            return r.family == AF_INET ? "allow: an IPv4 prefix length is 0 to 32"
+                                       : "allow: an IPv6 prefix length is 0 to 128";
+    }
+    r.prefix = (uint8_t)prefix;
+    for (unsigned bit = prefix; bit < max; bit++)
+        r.addr[bit / 8] &= (uint8_t) ~(0x80u >> (bit % 8));
+
+    for (unsigned i = 0; i < c->nallow; i++)
+        if (memcmp(&c->allow[i], &r, sizeof r) == 0)
+            return "allow: already listed";
+    if (c->nallow >= PODIP_MAX_ALLOW)
+        return "allow: more than " STR(PODIP_MAX_ALLOW) " ranges";
+    memcpy(&c->allow[c->nallow++], &r, sizeof r);
+    return NULL;
+}
+
+static const char *set_ttl(struct podip_parser *p, const char *v, size_t n)
+{
+    static const char bad[] = "ttl: expected a number of seconds from 0 to 3600";
+    if (n == 0 || n > 9)
+        return bad;
+    uint32_t ttl = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] < '0' || v[i] > '9')
+            return bad;
+        ttl = ttl * 10 + (uint32_t)(v[i] - '0');
+    }
+    if (ttl > 3600)
+        return bad;
+    p->conf->ttl = ttl;
+    return NULL;
+}
+
+static const struct {
+    const char *name;
+    const char *(*set)(struct podip_parser *p, const char *v, size_t n);
+    const char *missing;
+} directives[] = {
+    {"zone", set_zone, "zone: missing the DOMAIN"},
+    {"detect-zones", set_detect, "detect-zones: missing yes or no"},
+    {"relative", set_relative, "relative: missing yes or no"},
+    {"namespace", set_namespace, "namespace: missing the NAME"},
+    {"allow", set_allow, "allow: missing the CIDR range"},
+    {"ttl", set_ttl, "ttl: missing the SECONDS"},
+    {"wildcard", set_wildcard, "wildcard: missing the DOMAIN"},
+};
+
+static bool blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+static void report(struct podip_parser *p, const char *reason)
+{
+    if (p->report != NULL)
+        p->report(p->ctx, p->line, reason, p->buf, p->len);
+}
+
+struct word {
+    const char *s;
+    size_t n;
+};
+
+/* Split S[0..N) at blanks into up to MAX words; returns how many. */
+static unsigned split(const char *s, size_t n, struct word *w, unsigned max)
+{
+    unsigned count = 0;
+    size_t i = 0;
+    while (count < max) {
+        while (i < n && blank(s[i]))
+            i++;
+        if (i == n)
+            break;
+        size_t start = i;
+        while (i < n && !blank(s[i]))
+            i++;
+        w[count++] = (struct word){s + start, i - start};
+    }
+    return count;
+}
+
+static void conf_line(struct podip_parser *p)
+{
+    const char *hash = memchr(p->buf, '#', p->len);
+    size_t n = hash != NULL ? (size_t)(hash - p->buf) : p->len;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p->buf[i];
+        if ((c < 0x20 && !blank((char)c)) || c == 0x7f) {
+            report(p, "a control character or NUL byte in the line (not a text file?)");
+            return;
+        }
+    }
+    struct word w[3];
+    unsigned count = split(p->buf, n, w, 3);
+    if (count == 0)
+        return;
+    for (size_t d = 0; d < sizeof directives / sizeof directives[0]; d++) {
+        if (!is_word(w[0].s, w[0].n, directives[d].name))
+            continue;
+        const char *why = count == 1   ? directives[d].missing
+                          : count == 3 ? "one value a line, then nothing but a # comment"
+                                       : directives[d].set(p, w[1].s, w[1].n);
+        if (why != NULL)
+            report(p, why);
+        return;
+    }
+    report(p, "unknown directive");
+}
+
+/* resolv.conf, as glibc reads it: the last `search` or `domain` line wins. */
+static void resolv_line(struct podip_parser *p)
+{
+    struct word w[1];
+    if (split(p->buf, p->len, w, 1) == 0 || w[0].s[0] == '#' || w[0].s[0] == ';')
+        return;
+    if (!is_word(w[0].s, w[0].n, "search") && !is_word(w[0].s, w[0].n, "domain"))
+        return;
+    size_t rest = (size_t)(w[0].s + w[0].n - p->buf);
+    p->search_len = p->len - rest;
+    memcpy(p->search, p->buf + rest, p->search_len);
+    p->has_search = true;
+}
+
+static bool is_svc(const char *s, size_t n)
+{
+    return n == 3 && (s[0] | 0x20) == 's' && (s[1] | 0x20) == 'v' && (s[2] | 0x20) == 'c';
+}
+
+/* SPEC §6 detect-zones: svc.DOMAIN and NAMESPACE.svc.DOMAIN give DOMAIN. */
+static void detect_zones(struct podip_parser *p)
+{
+    struct word w[16];
+    unsigned count = split(p->search, p->search_len, w, 16);
+    for (unsigned i = 0; i < count; i++) {
+        const char *s = w[i].s, *end = s + w[i].n;
+        for (int label = 0; label < 2; label++) {
+            const char *dot = memchr(s, '.', (size_t)(end - s));
+            if (dot == NULL)
+                break;
+            if (is_svc(s, (size_t)(dot - s))) {
+                add_domain(p->conf->zones, &p->conf->nzones, PODIP_MAX_ZONES, "pod.", dot + 1,
+                           (size_t)(end - dot - 1));
+                break;
+            }
+            s = dot + 1;
+        }
+    }
+}
+
+static bool comment_only(const char *s, size_t n)
+{
+    struct word w[1];
+    return split(s, n, w, 1) == 1 && w[0].s[0] == '#';
+}
+
+static void end_line(struct podip_parser *p)
+{
+    p->line++;
+    if (p->overlong) {
+        if (p->syntax == PODIP_SYNTAX_CONF && !comment_only(p->buf, p->len))
+            report(p, "line longer than " STR(PODIP_LINE_MAX) " bytes");
+    } else if (p->syntax == PODIP_SYNTAX_CONF) {
+        conf_line(p);
+    } else {
+        resolv_line(p);
+    }
+    p->len = 0;
+    p->overlong = false;
+}
+
+void podip_parser_init(struct podip_parser *p, struct podip_conf *conf, enum podip_syntax syntax,
+                       podip_report_fn *report, void *ctx)
+{
+    p->conf = conf;
+    p->syntax = syntax;
+    p->report = report;
+    p->ctx = ctx;
+    p->line = 0;
+    p->len = 0;
+    p->overlong = false;
+    p->zoned = false;
+    p->search_len = 0;
+    p->has_search = false;
+}
+
+void podip_parser_feed(struct podip_parser *p, const char *data, size_t len)
+{
+    while (len > 0) {
+        const char *nl = memchr(data, '\n', len);
+        size_t n = nl != NULL ? (size_t)(nl - data) : len;
+        size_t keep = n;
+        if (keep > sizeof p->buf - p->len) {
+            keep = sizeof p->buf - p->len;
+            p->overlong = true;
+        }
+        memcpy(p->buf + p->len, data, keep);
+        p->len += keep;
+        if (nl == NULL)
+            return;
+        end_line(p);
+        data += n + 1;
+        len -= n + 1;
+    }
+}
+
+void podip_parser_end(struct podip_parser *p)
+{
+    if (p->len > 0 || p->overlong)
+        end_line(p); /* a last line without its newline */
+    if (p->syntax == PODIP_SYNTAX_RESOLV && p->has_search)
+        detect_zones(p);
+}
+
+void podip_conf_parse(struct podip_conf *conf, enum podip_syntax syntax, const char *text,
+                      size_t len, podip_report_fn *report, void *ctx)
+{
+    struct podip_parser p;
+    podip_parser_init(&p, conf, syntax, report, ctx);
+    podip_parser_feed(&p, text, len);
+    podip_parser_end(&p);
+}
+
+/* Reading the files. */
+
+static bool same_time(const struct timespec *a, const struct timespec *b)
+{
+    return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
+}
+
+static enum podip_file_status read_fd(int fd, bool trusted, struct podip_parser *p, char *chunk,
+                                      size_t size, int *err)
+{
+    struct stat before, after;
+    if (fstat(fd, &before) != 0) {
+        *err = errno;
+        return PODIP_FILE_UNREADABLE;
+    }
+    if (!S_ISREG(before.st_mode))
+        return PODIP_FILE_NOT_REGULAR;
+    if (trusted && before.st_uid != 0)
+        return PODIP_FILE_NOT_ROOT;
+    if (trusted && (before.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+        return PODIP_FILE_WRITABLE;
+    if (before.st_size > PODIP_FILE_MAX)
+        return PODIP_FILE_TOO_BIG;
+
+    off_t total = 0;
+    for (;;) {
+        ssize_t got = read(fd, chunk, size);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            *err = errno;
+            return PODIP_FILE_UNREADABLE;
+        }
+        if (got == 0)
+            break;
+        total += got;
+        if (total > before.st_size)
+            return PODIP_FILE_CHANGING;
+        podip_parser_feed(p, chunk, (size_t)got);
+    }
+    /* an in-place rewrite under way would leave a mix of two files */
+    if (fstat(fd, &after) != 0 || total != before.st_size || after.st_size != total ||
+        !same_time(&after.st_mtim, &before.st_mtim) || !same_time(&after.st_ctim, &before.st_ctim))
+        return PODIP_FILE_CHANGING;
+    podip_parser_end(p);
+    return PODIP_FILE_READ;
+}
+
+enum podip_file_status podip_read_file(const char *path, bool trusted, struct podip_parser *p,
+                                       char *chunk, size_t size, int *err)
+{
+    *err = 0;
+    struct stat st;
+    /* stat first: opening a FIFO or a device could block or have effects */
+    if (stat(path, &st) != 0) {
+        *err = errno;
+        return errno == ENOENT || errno == ENOTDIR ? PODIP_FILE_ABSENT : PODIP_FILE_UNREADABLE;
+    }
+    if (!S_ISREG(st.st_mode))
+        return PODIP_FILE_NOT_REGULAR;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        *err = errno;
+        return errno == ENOENT ? PODIP_FILE_ABSENT : PODIP_FILE_UNREADABLE;
+    }
+    enum podip_file_status status = read_fd(fd, trusted, p, chunk, size, err);
+    close(fd);
+    return status;
+}
+
+void podip_conf_load(struct podip_conf *conf, struct podip_load *info, struct podip_parser *p,
+                     char *chunk, size_t size, podip_report_fn *report, void *ctx)
+{
+    podip_conf_defaults(conf);
+    podip_parser_init(p, conf, PODIP_SYNTAX_CONF, report, ctx);
+    info->conf_status = podip_read_file(PODIP_CONF_PATH, true, p, chunk, size, &info->conf_err);
+    if (info->conf_status != PODIP_FILE_READ)
+        podip_conf_defaults(conf); /* SPEC §6: a file that cannot be read leaves the defaults */
+    info->nconfigured = conf->nzones;
+    info->resolv_read = conf->detect_zones;
+    info->resolv_status = PODIP_FILE_ABSENT;
+    info->resolv_err = 0;
+    if (conf->detect_zones) {
+        /* not TRUSTED: whoever writes resolv.conf controls DNS anyway, and
+         * in containers it often belongs to an unmapped user */
+        podip_parser_init(p, conf, PODIP_SYNTAX_RESOLV, NULL, NULL);
+        info->resolv_status =
+            podip_read_file(PODIP_RESOLV_PATH, false, p, chunk, size, &info->resolv_err);
+    }
+}
+
+/* The snapshot lookups use.
+ *
+ * Snapshots live in SLOTS static slots. A lookup loads `current` with an
+ * acquire load and classifies under that slot: no lock, no allocation, no
+ * system call, and no shared write. The time comes from
+ * CLOCK_MONOTONIC_COARSE (the vDSO, no system call); once it passes
+ * `next_check`, the one thread that wins `owner` (a compare-exchange; the
+ * others go on without waiting) stats the two files and, if either changed
+ * (device, inode, size, mode, owner, mtime and ctime to the nanosecond),
+ * parses them into `work` and publishes the result with a release store.
+ *
+ * Slot reuse. A new configuration goes into a slot that is not current: an
+ * equal one if a slot already holds it (a file switched back and forth costs
+ * no slot), else an unused one, else the one retired longest ago. Files are
+ * looked at once a second at most, so that slot was retired at least
+ * SLOTS - 2 seconds before; but a reader may have loaded its pointer just
+ * before and then been descheduled for as long. So each slot has a sequence
+ * number, odd while it is rewritten (a seqlock): a lookup takes it before
+ * classifying (podip_conf_begin) and compares it after
+ * (podip_conf_unchanged), and classifies again if it moved. A reader can
+ * never crash on a slot being rewritten: every count and length in it stays
+ * within its table whichever bytes are old or new. Equal snapshots are
+ * recognised with memcmp, so every byte, padding too, is written
+ * deterministically (memset, memcpy).
+ *
+ * Files are read whole into `work` and only then published, so a lookup
+ * sees the old snapshot or the new one, never a mix. An in-place rewrite of
+ * a file (truncate, then write) could be caught half-written: a file that
+ * changed in the last SETTLE_NS, or while it was read, is looked at again
+ * SETTLE_NS later instead.
+ *
+ * fork: `owner` holds the pid, so a child forked while a parent's thread was
+ * reloading takes it over instead of never reloading again. */
+
+#define SLOTS 4
+#define CHECK_NS 1000000000LL
+#define SETTLE_NS 100000000LL
+
+struct slot {
+    _Atomic unsigned seq;
+    struct podip_conf conf;
+};
+
+struct file_id {
+    int err; /* stat's errno, 0 when the file is there */
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    mode_t mode;
+    uid_t uid;
+    struct timespec mtime, ctime;
+};
+
+static struct slot slots[SLOTS];
+
+/* Read by every lookup; written only by the once-a-second check. */
+static struct {
+    _Alignas(64) _Atomic(struct slot *) current;
+    _Atomic long long next_check;
+} hot;
+
+static struct {
+    _Alignas(64) _Atomic pid_t owner; /* whose thread is reloading, or 0 */
+} busy;
+
+static pthread_once_t first_once = PTHREAD_ONCE_INIT;
+
+/* The reloading thread's storage: only the thread holding `owner` uses it. */
+static struct {
+    struct podip_conf conf;
+    struct podip_parser parser;
+    char chunk[4096];
+    struct file_id conf_id, resolv_id;
+    bool used[SLOTS];
+    long long retired[SLOTS];
+} work;
+
+static long long clock_ns(clockid_t clock)
+{
+    struct timespec ts;
+    clock_gettime(clock, &ts);
+    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void identify(const char *path, struct file_id *id)
+{
+    struct stat st;
+    memset(id, 0, sizeof *id);
+    if (stat(path, &st) != 0) {
+        id->err = errno;
+        return;
+    }
+    id->dev = st.st_dev;
+    id->ino = st.st_ino;
+    id->size = st.st_size;
+    id->mode = st.st_mode;
+    id->uid = st.st_uid;
+    id->mtime = st.st_mtim;
+    id->ctime = st.st_ctim;
+}
+
+static bool same_file(const struct file_id *a, const struct file_id *b)
+{
+    return a->err == b->err && a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+           a->mode == b->mode && a->uid == b->uid && same_time(&a->mtime, &b->mtime) &&
+           same_time(&a->ctime, &b->ctime);
+}
+
+/* Whether the file changed so recently that a rewrite may be under way. */
+static bool settling(const struct file_id *id, long long now_real)
+{
+    if (id->err != 0)
+        return false;
+    long long m = now_real - (id->mtime.tv_sec * 1000000000LL + id->mtime.tv_nsec);
+    long long c = now_real - (id->ctime.tv_sec * 1000000000LL + id->ctime.tv_nsec);
+    return (m >= 0 && m < SETTLE_NS) || (c >= 0 && c < SETTLE_NS);
+}
+
+static void rewrite(struct slot *s, const struct podip_conf *conf)
+{
+    unsigned seq = atomic_load_explicit(&s->seq, memory_order_relaxed);
+    seq += (seq & 1) ? 2 : 1; /* odd already if a fork cut a rewrite short */
+    atomic_store_explicit(&s->seq, seq, memory_order_relaxed);
+    atomic_thread_fence(memory_order_release);
+    memcpy(&s->conf, conf, sizeof *conf);
+    atomic_store_explicit(&s->seq, seq + 1, memory_order_release);
+}
+
+static void publish(long long now)
+{
+    struct slot *cur = atomic_load_explicit(&hot.current, memory_order_relaxed);
+    if (cur != NULL && memcmp(&cur->conf, &work.conf, sizeof work.conf) == 0)
+        return;
+    int pick = -1;
+    for (int i = 0; i < SLOTS && pick < 0; i++)
+        if (work.used[i] && &slots[i] != cur &&
+            memcmp(&slots[i].conf, &work.conf, sizeof work.conf) == 0)
+            pick = i;
+    if (pick < 0) {
+        for (int i = 0; i < SLOTS; i++) {
+            if (&slots[i] == cur)
+                continue;
+            if (!work.used[i]) {
+                pick = i;
+                break;
+            }
+            if (pick < 0 || work.retired[i] < work.retired[pick])
+                pick = i;
+        }
+        rewrite(&slots[pick], &work.conf);
+        work.used[pick] = true;
+    }
+    if (cur != NULL)
+        work.retired[cur - slots] = now;
+    atomic_store_explicit(&hot.current, &slots[pick], memory_order_release);
+}
+
+static bool take_owner(pid_t me)
+{
+    pid_t held = 0;
+    if (atomic_compare_exchange_strong_explicit(&busy.owner, &held, me, memory_order_acquire,
+                                                memory_order_relaxed))
+        return true;
+    /* held by the process we were forked from: that thread is not here */
+    return held != me && atomic_compare_exchange_strong_explicit(
+                             &busy.owner, &held, me, memory_order_acquire, memory_order_relaxed);
+}
+
+static void reload(long long now)
+{
+    if (!take_owner(getpid()))
+        return;
+    struct slot *cur = atomic_load_explicit(&hot.current, memory_order_relaxed);
+    if (cur != NULL && now < atomic_load_explicit(&hot.next_check, memory_order_relaxed)) {
+        atomic_store_explicit(&busy.owner, 0, memory_order_release); /* just done by another */
+        return;
+    }
+    int saved_errno = errno, cancel;
+    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel);
+
+    struct file_id conf_id, resolv_id;
+    identify(PODIP_CONF_PATH, &conf_id);
+    identify(PODIP_RESOLV_PATH, &resolv_id);
+    long long next = now + CHECK_NS;
+    if (cur == NULL || !same_file(&conf_id, &work.conf_id) ||
+        !same_file(&resolv_id, &work.resolv_id)) {
+        long long real = clock_ns(CLOCK_REALTIME_COARSE);
+        bool changing = cur != NULL && (settling(&conf_id, real) || settling(&resolv_id, real));
+        if (!changing) {
+            struct podip_load info;
+            podip_conf_load(&work.conf, &info, &work.parser, work.chunk, sizeof work.chunk, NULL,
+                            NULL);
+            changing = info.conf_status == PODIP_FILE_CHANGING ||
+                       info.resolv_status == PODIP_FILE_CHANGING;
+            if (!changing || cur == NULL)
+                publish(now);
+        }
+        if (changing) {
+            next = now + SETTLE_NS;
+        } else {
+            work.conf_id = conf_id;
+            work.resolv_id = resolv_id;
+        }
+    }
+    atomic_store_explicit(&hot.next_check, next, memory_order_relaxed);
+    pthread_setcancelstate(cancel, NULL);
+    errno = saved_errno;
+    atomic_store_explicit(&busy.owner, 0, memory_order_release);
+}
+
+static void first_load(void)
+{
+    reload(clock_ns(CLOCK_MONOTONIC_COARSE));
+}
+
+const struct podip_conf *podip_conf_begin(unsigned *ticket)
+{
+    struct slot *s = atomic_load_explicit(&hot.current, memory_order_acquire);
+    if (s == NULL) {
+        /* the first lookup reads the files; concurrent first lookups wait for it */
+        pthread_once(&first_once, first_load);
+        s = atomic_load_explicit(&hot.current, memory_order_acquire);
+        if (s == NULL) {
+            *ticket = 0;
+            return &defaults;
+        }
+    } else {
+        long long now = clock_ns(CLOCK_MONOTONIC_COARSE);
+        if (now >= atomic_load_explicit(&hot.next_check, memory_order_relaxed)) {
+            reload(now);
+            s = atomic_load_explicit(&hot.current, memory_order_acquire);
+        }
+    }
+    for (;;) {
+        unsigned seq = atomic_load_explicit(&s->seq, memory_order_acquire);
+        if ((seq & 1) == 0) {
+            *ticket = seq;
+            return &s->conf;
+        }
+        /* retired and being rewritten since we loaded it: current is not */
+        s = atomic_load_explicit(&hot.current, memory_order_acquire);
+    }
+}
+
+bool podip_conf_unchanged(const struct podip_conf *conf, unsigned ticket)
+{
+    if (conf == &defaults)
+        return true;
+    const struct slot *s =
+        (const struct slot *)(const void *)((const char *)conf - offsetof(struct slot, conf));
+    atomic_thread_fence(memory_order_acquire);
+    return atomic_load_explicit(&s->seq, memory_order_relaxed) == ticket;
+}
+
 const struct podip_conf *podip_conf_snapshot(void)
 {
-    return &defaults;
+    unsigned ticket;
+    return podip_conf_begin(&ticket);
 }
