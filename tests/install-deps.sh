@@ -3,7 +3,7 @@
 # Each area of the project lists its own packages here.
 set -eu
 build="autoconf automake libtool pkgconf make gcc libc6-dev libcmocka-dev"
-integration="iproute2 util-linux curl iputils-ping dnsmasq python3 strace"
+integration="iproute2 util-linux curl iputils-ping dnsmasq-base python3 strace gdb"
 sanitizers="clang libclang-rt-14-dev"
 packages="$build $integration $sanitizers"
 missing=""
