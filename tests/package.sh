@@ -1,0 +1,172 @@
+#!/bin/bash
+# The Debian package end to end: dpkg-buildpackage from a clean copy of the
+# tree (the build runs the tests), lintian with no error and no warning, then
+# in fresh Debian roots (mmdebstrap) installed with dpkg through chroot: the
+# hosts line, pod names through getent, curl and ping, reinstall, remove,
+# purge, and an administrator's own podip line.
+#
+# Needs root and Debian's mirror. Each root is checked inside new mount, PID
+# and network namespaces, so its mounts, its web server and its port vanish
+# with it; the work folder is removed on exit, pass or fail.
+set -euo pipefail
+src=$(cd "$(dirname "$0")/.." && pwd)
+suites=${PACKAGE_SUITES:-bookworm trixie}
+port=8080
+failed=0
+
+pass() { echo "PASS: $*"; }
+fail() { echo "FAIL: $*"; failed=1; }
+check() { # DESCRIPTION EXPECTED ACTUAL
+    if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: expected '$2', got '$3'"; fi
+}
+
+# --- inside the namespaces: check one root --------------------------------
+
+if [ "${1:-}" = in-root ]; then
+    root=$2 suite=$3
+    inroot() { chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
+        LC_ALL=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"; }
+    hosts_line() { grep '^hosts:' "$root/etc/nsswitch.conf" | tr -s ' \t' ' '; }
+    first_field() { inroot getent "$@" | awk '{ print $1; exit }'; }
+    # Every path of the root but the ones dpkg and the kernel keep changing.
+    files() {
+        (cd "$root" && find . \( -path ./proc -o -path ./tmp -o -path ./run -o \
+            -path ./var/lib/dpkg -o -path ./var/log -o -path ./var/cache \) -prune \
+            -o -print | sort)
+    }
+
+    ip link set lo up
+    mount -t proc proc "$root/proc"
+    mkdir -p "$root/tmp/www" && echo "hello from $suite" >"$root/tmp/www/index.html"
+    python3 -m http.server "$port" --bind 127.0.0.1 --directory "$root/tmp/www" \
+        >/dev/null 2>&1 &
+    for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+
+    cp "$root/etc/nsswitch.conf" "$root/tmp/nsswitch.conf.orig"
+    files >"$root/tmp/files.orig"
+    deb=$(cd "$root" && echo tmp/debs/libnss-podip_*.deb)
+
+    echo "--- $suite: dpkg -i"
+    inroot dpkg -i "/$deb" >/dev/null
+    check "hosts line after install" "hosts: files podip [NOTFOUND=return] dns" "$(hosts_line)"
+    check "getent hosts IPv4 pod" 10.42.2.46 "$(first_field hosts 10-42-2-46.default.pod.cluster.local)"
+    check "getent ahosts IPv6 pod" fd00:10:244::5 "$(first_field ahosts fd00-10-244--5.default.pod.cluster.local)"
+    check "curl by pod name" "hello from $suite" \
+        "$(inroot curl -sS --max-time 5 "http://127-0-0-1.default.pod.cluster.local:$port/" 2>&1)"
+    if out=$(inroot ping -c1 -W2 127-0-0-1.default.pod.cluster.local 2>&1) &&
+        grep -q '1 received' <<<"$out"; then
+        pass "ping by pod name"
+    else
+        fail "ping by pod name: $out"
+    fi
+    check "getent hosts localhost" localhost "$(inroot getent hosts localhost | awk '{ print $2; exit }')"
+    cp "$src/debian/tests/resolve-pod-names" "$root/tmp/"
+    if out=$(inroot /tmp/resolve-pod-names 2>&1); then
+        pass "autopkgtest debian/tests/resolve-pod-names"
+    else
+        fail "autopkgtest debian/tests/resolve-pod-names:"$'\n'"$out"
+    fi
+
+    echo "--- $suite: dpkg -i again"
+    inroot dpkg -i "/$deb" >/dev/null
+    check "podip named once after a second install" 1 "$(grep '^hosts:' "$root/etc/nsswitch.conf" | grep -o podip | wc -l)"
+
+    echo "--- $suite: dpkg -r, dpkg -i, dpkg --purge"
+    inroot dpkg -r libnss-podip >/dev/null
+    if cmp -s "$root/tmp/nsswitch.conf.orig" "$root/etc/nsswitch.conf"; then
+        pass "dpkg -r restores nsswitch.conf byte for byte"
+    else
+        fail "dpkg -r left nsswitch.conf changed:"$'\n'"$(diff "$root/tmp/nsswitch.conf.orig" "$root/etc/nsswitch.conf")"
+    fi
+    inroot dpkg -i "/$deb" >/dev/null
+    check "hosts line after remove and install" "hosts: files podip [NOTFOUND=return] dns" "$(hosts_line)"
+    inroot dpkg --purge libnss-podip >/dev/null
+    if cmp -s "$root/tmp/nsswitch.conf.orig" "$root/etc/nsswitch.conf"; then
+        pass "dpkg --purge restores nsswitch.conf byte for byte"
+    else
+        fail "dpkg --purge left nsswitch.conf changed"
+    fi
+    if diff=$(diff "$root/tmp/files.orig" <(files)); then
+        pass "dpkg --purge leaves no file behind"
+    else
+        fail "files left or lost after dpkg --purge:"$'\n'"$diff"
+    fi
+
+    echo "--- $suite: an administrator's hosts line that names podip"
+    sed -i 's/^hosts:.*/hosts: files podip dns myhostname/' "$root/etc/nsswitch.conf"
+    cp "$root/etc/nsswitch.conf" "$root/tmp/nsswitch.conf.admin"
+    inroot dpkg -i "/$deb" >/dev/null
+    if cmp -s "$root/tmp/nsswitch.conf.admin" "$root/etc/nsswitch.conf"; then
+        pass "install leaves the administrator's line alone"
+    else
+        fail "install changed the administrator's line: $(hosts_line)"
+    fi
+    check "getent through the administrator's line" 10.42.2.46 "$(first_field hosts 10-42-2-46.default.pod.cluster.local)"
+    inroot dpkg --purge libnss-podip >/dev/null
+    exit "$failed"
+fi
+
+# --- outside: build the package and the roots ------------------------------
+
+if [ "$(id -u)" != 0 ]; then
+    [ "${CI:-}" = true ] && { echo "FAIL: tests/package.sh needs root"; exit 1; }
+    echo "SKIP: tests/package.sh needs root"; exit 77
+fi
+
+work=$(mktemp -d /tmp/nss-podip-package.XXXXXX)
+pids=() roots=()
+cleanup() {
+    for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+    wait || true
+    rm -rf --one-file-system "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+# The roots download while the package builds. mmdebstrap runs in its own
+# mount and PID namespaces, so nothing it mounts outlives it.
+for suite in $suites; do
+    unshare --mount --pid --fork --kill-child -- mmdebstrap --variant=essential \
+        --include=curl,iputils-ping,netbase "$suite" "$work/$suite" >"$work/$suite.log" 2>&1 &
+    pids+=("$!") roots+=("$suite")
+done
+
+echo "--- dpkg-buildpackage -us -uc -b"
+mkdir "$work/src"
+(cd "$src" && git ls-files -co --exclude-standard -z | tar -cf - --null -T -) | tar -xf - -C "$work/src"
+# The source package too, from the clean tree, so lintian checks debian/.
+(cd "$work/src" && dpkg-source -b . >/dev/null)
+if (cd "$work/src" && dpkg-buildpackage -us -uc -b) >"$work/build.log" 2>&1; then
+    pass "dpkg-buildpackage -us -uc -b"
+else
+    tail -50 "$work/build.log"; fail "dpkg-buildpackage -us -uc -b"; exit 1
+fi
+summary=$(grep -E '^# (TOTAL|PASS|FAIL|ERROR):' "$work/build.log" | tr -s ' ' | paste -sd' ')
+case "$summary" in
+"# TOTAL: "[1-9]*"# FAIL: 0 # ERROR: 0") pass "the build ran the tests: $summary" ;;
+*) fail "the build did not run the tests as expected: '$summary'" ;;
+esac
+
+echo "--- lintian ($SECONDS s)"
+out=$(lintian --fail-on error,warning -I --pedantic "$work"/*.changes "$work"/*.dsc 2>&1) && rc=0 || rc=$?
+out=$(grep -v 'running with root privileges' <<<"$out" || true)
+if [ "$rc" = 0 ]; then
+    pass "lintian: no error, no warning${out:+ (info and pedantic:$'\n'$out)}"
+else
+    fail "lintian:"$'\n'"$out"
+fi
+
+for i in "${!pids[@]}"; do
+    suite=${roots[$i]}
+    if ! wait "${pids[$i]}"; then
+        cat "$work/$suite.log"; fail "mmdebstrap $suite"; continue
+    fi
+    mkdir "$work/$suite/tmp/debs" && cp "$work"/*.deb "$work/$suite/tmp/debs/"
+    echo "--- $suite root ready ($SECONDS s)"
+    unshare --mount --net --pid --fork --kill-child -- bash "$0" in-root "$work/$suite" "$suite" || failed=1
+done
+pids=()
+
+echo "--- done ($SECONDS s)"
+[ "$failed" = 0 ] && echo "PASS: tests/package.sh" || echo "FAIL: tests/package.sh"
+exit "$failed"
