@@ -44,6 +44,7 @@ int main(int argc, char **argv)
     mkdir_p(dir, "");
     mkdir_p(dir, "name");
     mkdir_p(dir, "nss");
+    mkdir_p(dir, "conf");
     size_t rows = sizeof name_cases / sizeof name_cases[0];
     for (size_t i = 0; i < rows; i++) {
         const char *name = name_cases[i].name;
@@ -62,5 +63,28 @@ int main(int argc, char **argv)
             put(dir, "nss", i, v, head, sizeof head, name);
         }
     }
+    /* fuzz_conf: [syntax] [chunking] text; each directive of SPEC §6, good and bad */
+    static const char *const confs[] = {
+        "zone cluster.local\nzone K8s.Example.COM.\n",
+        "# comment\n  zone   a.b  # trailing\nrelative no\ndetect-zones yes\n",
+        "namespace default\nnamespace kube-system\nnamespace Bad_NS\n",
+        "allow 10.42.0.0/16\nallow fd00:10:244::/52\nallow 10.0.0.1/33\nallow ::/0\n",
+        "ttl 0\nttl 3600\nttl 3601\nttl -1\nttl 99999999999999999999\n",
+        "wildcard nip.io\nwildcard sslip.io.\nwildcard ..\n",
+        "bogus line\nzone\nzone a b\n\r\n\tzone x\x01y\n",
+    };
+    static const char *const resolvs[] = {
+        "nameserver 10.96.0.10\nsearch default.svc.cluster.local svc.cluster.local "
+        "cluster.local\noptions ndots:5\n",
+        "domain example.com\nsearch svc.k8s.example.com svc.\n",
+    };
+    uint8_t head[2] = {0, 0};
+    for (size_t i = 0; i < sizeof confs / sizeof confs[0]; i++) {
+        head[1] = (uint8_t)(i * 37);
+        put(dir, "conf", i, 0, head, sizeof head, confs[i]);
+    }
+    head[0] = 1;
+    for (size_t i = 0; i < sizeof resolvs / sizeof resolvs[0]; i++)
+        put(dir, "conf", i, 1, head, sizeof head, resolvs[i]);
     return 0;
 }
