@@ -126,7 +126,7 @@ isolate() {
 # CONTENT (a bind mount; the host's file is untouched).
 etc_file() {
     printf '%s\n' "$2" >"$tmp/etc-$1"
-    mount --bind "$tmp/etc-$1" "/etc/$1"
+    mount --bind "$tmp/etc-$1" "/etc/$1" || { echo "FAIL: cannot bind-mount /etc/$1"; exit 1; }
 }
 
 # ldcache_add LIB...: make LIB loadable by name by every program in this mount
