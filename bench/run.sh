@@ -1,0 +1,243 @@
+#!/bin/bash
+# The nss-podip benchmark (README "Performance"). As root, from a build tree:
+#
+#   bash /path/to/src/bench/run.sh [-q] [BUILDDIR]
+#
+# builds the benchmark (`make bench`) and prints, for this machine:
+#  1. getaddrinfo's cost per lookup through each path, and the DNS queries
+#     each path sent, in a private mount and network namespace (a hosts file,
+#     resolv.conf and dnsmasq of its own; the machine's own are not touched);
+#  2. callgrind's instruction count of one call of each entry point;
+#  3. memcheck's heap summary after 1,000 and 100,000 lookups;
+#  4. lookups per second from one and from two threads.
+# -q runs everything once with tiny counts (CI: it proves the benchmark
+# still works; its times mean nothing). LOOKUPS and ROUNDS (environment)
+# set the getaddrinfo calls per round and the rounds (defaults 20000 and 7).
+# Exit status 1 when an instruction target or the heap check fails, or when
+# a path did not answer what it should.
+set -euo pipefail
+
+quick=no
+if [ "${1:-}" = -q ]; then
+    quick=yes
+    shift
+fi
+build=$(cd "${1:-.}" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+self="$here/$(basename "$0")"
+bench="$build/bench/bench"
+podip="$build/.libs/libnss_podip.so.2"
+export LD_LIBRARY_PATH="$build/.libs:$build/bench/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+
+if [ "$quick" = yes ]; then
+    LOOKUPS=${LOOKUPS:-50} ROUNDS=${ROUNDS:-3}
+    thread_lookups=20000
+else
+    LOOKUPS=${LOOKUPS:-20000} ROUNDS=${ROUNDS:-7}
+    thread_lookups=5000000
+fi
+dns_lookups=$(( LOOKUPS / 10 > 10 ? LOOKUPS / 10 : 10 ))
+
+v4=10-42-2-46.default.pod.cluster.local
+v6=fd00-10-244--5.default.pod.cluster.local
+failed=0
+fail() { echo "FAIL: $*"; failed=1; }
+
+# Table 1, inside `unshare -mn` (this script runs itself there).
+gai_table() {
+    tmp=$(mktemp -d /tmp/podip-bench.XXXXXX)
+    ip link set lo up
+    printf '%s\n' '127.0.0.1 localhost' '::1 localhost ip6-localhost ip6-loopback' \
+        'ff02::1 ip6-allnodes' 'ff02::2 ip6-allrouters' "10.42.2.46 $v4" >"$tmp/hosts.pod"
+    printf 'nameserver 127.0.0.1\n' >"$tmp/resolv.plain"
+    printf '%s\n' 'nameserver 127.0.0.1' \
+        'search default.svc.cluster.local svc.cluster.local cluster.local' \
+        'options ndots:5' >"$tmp/resolv.pod"
+    grep -v pod "$tmp/hosts.pod" >"$tmp/hosts.plain"
+
+    # What CoreDNS answers: the pod's A record, NODATA for its AAAA,
+    # NXDOMAIN for everything else under cluster.local (the search expansions).
+    dns_pid=""
+    dns() {
+        dnsmasq --conf-file=/dev/null --no-resolv --no-hosts --user=root \
+            --listen-address=127.0.0.1 --bind-interfaces --pid-file="$tmp/dnsmasq.pid" \
+            --local=/cluster.local/ --host-record="$v4,10.42.2.46" "$@"
+        dns_pid=$(cat "$tmp/dnsmasq.pid")
+    }
+    stop_dns() { # and wait until its socket is closed, for the next one
+        kill "$dns_pid"
+        for _ in $(seq 50); do
+            grep -qs '^State:[[:space:]]*[^Z]' "/proc/$dns_pid/status" || break
+            sleep 0.1
+        done
+        dns_pid=""
+    }
+    trap '[ -z "$dns_pid" ] || kill "$dns_pid"; rm -rf "$tmp"' EXIT
+
+    # label | services (- for AI_NUMERICHOST) | setup | name | expected answer | ratio to
+    # setup: plain (no pod in /etc/hosts, resolv.conf names only the server),
+    # hosts (the pod in /etc/hosts), pod (a pod's resolv.conf: search, ndots:5).
+    local rows=(
+        "numeric address, AI_NUMERICHOST (the floor)|-|plain|10.42.2.46|10.42.2.46|"
+        "benchconst: constant module (glibc's dispatch)|benchconst|plain|$v4|10.42.2.46|"
+        "podip: IPv4 pod name|podip|plain|$v4|10.42.2.46|benchconst"
+        "podip: IPv6 pod name|podip|plain|$v6|fd00:10:244::5|benchconst"
+        "podip: relative name 10-42-2-46.default.pod|podip|pod|10-42-2-46.default.pod|10.42.2.46|benchconst"
+        "podip passes example.com on to benchconst|podip benchconst|plain|example.com|10.42.2.46|benchconst"
+        "files: the pod in /etc/hosts|files|hosts|$v4|10.42.2.46|podip"
+        "dns: dnsmasq, absolute name ($v4.)|dns|plain|$v4.|10.42.2.46|podip"
+        "dns: as a pod resolves today (search, ndots:5)|dns|pod|$v4|10.42.2.46|podip"
+        "README's line: files podip [NOTFOUND=return] dns|files podip [NOTFOUND=return] dns|pod|$v4|10.42.2.46|podip"
+    )
+
+    run_row() { # lookups rounds services setup name
+        local n=$1 r=$2 services=$3 setup=$4 name=$5 hosts=plain resolv=plain
+        [ "$setup" = hosts ] && hosts=pod
+        [ "$setup" = pod ] && resolv=pod
+        mount --bind "$tmp/hosts.$hosts" /etc/hosts
+        mount --bind "$tmp/resolv.$resolv" /etc/resolv.conf
+        if [ "$services" = - ]; then
+            "$bench" gai -n "$n" -r "$r" -x "$name"
+        else
+            "$bench" gai -n "$n" -r "$r" -s "$services" "$name"
+        fi
+        umount /etc/resolv.conf /etc/hosts
+    }
+
+    # Queries first, with dnsmasq logging each one it receives.
+    local queries=() row label services setup name want to
+    dns --log-queries --log-facility="$tmp/queries.log"
+    for row in "${rows[@]}"; do
+        IFS='|' read -r label services setup name want to <<<"$row"
+        local before after
+        before=$(grep -c 'query\[' "$tmp/queries.log" || true)
+        run_row 10 1 "$services" "$setup" "$name" >/dev/null # 11 lookups: 1 + 10
+        sleep 0.1 # let dnsmasq write its log
+        after=$(grep -c 'query\[' "$tmp/queries.log" || true)
+        queries+=("$(awk -v d=$((after - before)) 'BEGIN { printf "%g", d / 11 }')")
+    done
+    stop_dns
+
+    # Then the times, with dnsmasq quiet.
+    dns
+    local i=0 base_benchconst="" base_podip="" out answer median lo hi ratio count
+    printf '| path | answer | ns/lookup (median) | min-max | ratio | DNS queries/lookup |\n'
+    printf '|---|---|---:|---:|---|---:|\n'
+    for row in "${rows[@]}"; do
+        IFS='|' read -r label services setup name want to <<<"$row"
+        count=$LOOKUPS
+        [ "$services" = dns ] && count=$dns_lookups
+        out=$(run_row "$count" "$ROUNDS" "$services" "$setup" "$name")
+        read -r answer median lo hi <<<"$out"
+        [ "$answer" = "$want" ] || fail "$label: answered $answer, expected $want"
+        case "$label" in
+        benchconst:*) base_benchconst=$median ;;
+        "podip: IPv4"*) base_podip=$median ;;
+        esac
+        ratio=""
+        case "$to" in
+        benchconst) ratio=$(awk -v a="$median" -v b="$base_benchconst" 'BEGIN { printf "%.2f x benchconst", a / b }') ;;
+        podip) ratio=$(awk -v a="$median" -v b="$base_podip" 'BEGIN { printf "%.1f x podip", a / b }') ;;
+        esac
+        printf '| %s | %s | %s | %s-%s | %s | %s |\n' "$label" "$answer" "$median" "$lo" "$hi" \
+            "$ratio" "${queries[$i]}"
+        i=$((i + 1))
+    done
+    stop_dns
+    return "$failed"
+}
+
+if [ "${PODIP_BENCH_INSIDE:-}" = 1 ]; then
+    gai_table
+    exit
+fi
+
+if [ "$(id -u)" != 0 ]; then
+    echo "bench/run.sh: needs root (it creates mount and network namespaces)" >&2
+    exit 1
+fi
+make -s -C "$build" bench >/dev/null
+
+echo "## Machine"
+echo
+echo "- CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(nproc) cores"
+echo "- kernel: $(uname -r)"
+echo "- glibc: $(getconf GNU_LIBC_VERSION)"
+echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "- module: $podip ($(git -C "$here" describe --always --dirty 2>/dev/null || echo unknown))"
+echo
+echo "## getaddrinfo(name, AF_UNSPEC, SOCK_STREAM) per lookup"
+echo
+echo "Median of $ROUNDS rounds of $LOOKUPS lookups ($dns_lookups for dns)."
+echo
+PODIP_BENCH_INSIDE=1 LOOKUPS=$LOOKUPS ROUNDS=$ROUNDS unshare -mn -- bash "$self" "$build" ||
+    failed=1
+
+echo
+echo "## Instructions per call (callgrind), configuration already loaded"
+echo
+cg=$(mktemp -d /tmp/podip-callgrind.XXXXXX)
+trap 'rm -rf "$cg"' EXIT
+valgrind -q --tool=callgrind --collect-atstart=no \
+    --toggle-collect=_nss_podip_gethostbyname2_r --toggle-collect=_nss_podip_gethostbyname4_r \
+    --callgrind-out-file="$cg/out.%p" "$bench" calls "$podip" "$v4" "$v6" example.com \
+    >"$cg/status"
+printf '| entry point | name | outcome | instructions | target |\n|---|---|---|---:|---|\n'
+for f in "$cg"/out.*; do
+    label=$(sed -n 's/^desc: Trigger: Client Request: //p' "$f")
+    [ -n "$label" ] || continue
+    read -r entry name <<<"$label"
+    ir=$(sed -n 's/^summary: //p' "$f")
+    outcome=$(awk -v e="$entry" -v n="$name" '$1 == e && $2 == n { print $3 }' "$cg/status")
+    case "$name" in
+    "$v4") target=300 ;;
+    example.com) target=60 ;;
+    *) target="" ;;
+    esac
+    verdict=""
+    if [ -n "$target" ]; then
+        if [ "$ir" -le "$target" ]; then verdict="PASS (at most $target)"; else
+            verdict="FAIL (at most $target)"
+            failed=1
+        fi
+    fi
+    printf '| %s | %s | %s | %s | %s |\n' "$entry" "$name" "$outcome" "$ir" "$verdict"
+done
+
+echo
+echo "## Heap (memcheck), gethostbyname4_r and 2_r(AF_INET, AF_INET6) on 3 names"
+echo
+heap() {
+    valgrind --tool=memcheck "$bench" loop "$podip" "$1" "$v4" "$v6" example.com 2>&1 >/dev/null |
+        sed -n 's/^==[0-9]*==[[:space:]]*total heap usage: //p'
+}
+small=$(heap 1000)
+large=$(heap 100000)
+echo "- 1,000 lookups: $small"
+echo "- 100,000 lookups: $large"
+if [ -n "$small" ] && [ "$small" = "$large" ]; then
+    echo "- PASS: identical, so no allocation per lookup"
+else
+    echo "- FAIL: the heap summary grows with the lookups"
+    failed=1
+fi
+
+echo
+echo "## Threads: gethostbyname4_r($v4) called directly"
+echo
+one=() two=()
+for _ in 1 2 3 4 5; do
+    one+=("$("$bench" threads "$podip" 1 "$thread_lookups" "$v4")")
+    two+=("$("$bench" threads "$podip" 2 "$thread_lookups" "$v4")")
+done
+median() { printf '%s\n' "$@" | sort -n | sed -n "$(($# / 2 + 1))p"; }
+m1=$(median "${one[@]}")
+m2=$(median "${two[@]}")
+echo "- 1 thread: $m1 lookups/s (median of 5 runs: ${one[*]})"
+echo "- 2 threads: $m2 lookups/s (median of 5 runs: ${two[*]})"
+awk -v a="$m2" -v b="$m1" 'BEGIN {
+    r = a / b
+    printf "- ratio: %.2f %s\n", r, (r >= 1.8 ? "PASS (at least 1.8)" : "below 1.8 (a timing: see the load average)")
+}'
+echo "- load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+exit "$failed"
