@@ -10,13 +10,59 @@ static inline unsigned char lower(unsigned char c)
     return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + ('a' - 'A')) : c;
 }
 
-/* Whether the LEN bytes at S equal the lowercase text T, ignoring case. */
+/* What a byte may be in a label: one table lookup instead of range tests. */
+enum { DIGIT = 1, ALNUM = 2, NS_CHAR = 4 /* may stand in a namespace */ };
+static const uint8_t chars[256] = {
+    ['0' ... '9'] = DIGIT | ALNUM | NS_CHAR,
+    ['a' ... 'z'] = ALNUM | NS_CHAR,
+    ['A' ... 'Z'] = ALNUM | NS_CHAR,
+    ['-'] = NS_CHAR,
+};
+
+static bool is(char c, unsigned what)
+{
+    return chars[(unsigned char)c] & what;
+}
+
+static uint64_t load8(const char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* Eight bytes at once: each of 'A'-'Z' gets its case bit, all else stays. */
+static uint64_t lower8(uint64_t v)
+{
+    const uint64_t ones = 0x0101010101010101, high = 0x8080808080808080;
+    uint64_t low7 = v & ~high;
+    uint64_t at_least_a = low7 + (0x80 - 'A') * ones; /* high bit: byte >= 'A' */
+    uint64_t above_z = low7 + (0x80 - 'Z' - 1) * ones; /* high bit: byte > 'Z' */
+    uint64_t upper = at_least_a & ~above_z & ~v & high;
+    return v | upper >> 2;
+}
+
+/* Names are nearly always lowercase already: compare before lowering. */
+static bool equal8_ci(uint64_t s, uint64_t t)
+{
+    return s == t || lower8(s) == t;
+}
+
+/* Whether the LEN bytes at S equal the lowercase text T, ignoring case.
+ * Domains are compared on every lookup, so eight bytes a step; the last
+ * step overlaps the one before rather than going byte by byte. */
 static bool equal_ci(const char *s, const char *t, size_t len)
 {
-    for (size_t i = 0; i < len; i++)
-        if (lower((unsigned char)s[i]) != (unsigned char)t[i])
+    if (len < 8) {
+        for (size_t i = 0; i < len; i++)
+            if (lower((unsigned char)s[i]) != (unsigned char)t[i])
+                return false;
+        return true;
+    }
+    for (size_t i = 0; i + 8 < len; i += 8)
+        if (!equal8_ci(load8(s + i), load8(t + i)))
             return false;
-    return true;
+    return equal8_ci(load8(s + len - 8), load8(t + len - 8));
 }
 
 /* Whether name[0..n) is D or ends with "." D. Returns the length of what
@@ -35,33 +81,66 @@ static long strip_domain(const char *name, size_t n, const struct podip_domain *
 
 static int hexval(unsigned char c)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = lower(c);
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
+    unsigned d = (unsigned)c - '0';
+    if (d <= 9)
+        return (int)d;
+    d = (unsigned)(c | 0x20) - 'a';
+    return d <= 5 ? (int)d + 10 : -1;
 }
 
+/* Four decimal parts 0-255 joined by single '-', no leading zeros (SPEC §2). */
 static bool parse_ipv4(const char *s, size_t len, uint8_t addr[4])
 {
-    size_t i = 0;
+    const char *end = s + len;
     for (int part = 0; part < 4; part++) {
-        if (part > 0) {
-            if (i >= len || s[i] != '-')
-                return false;
-            i++;
-        }
-        size_t start = i;
-        unsigned v = 0;
-        while (i < len && s[i] >= '0' && s[i] <= '9' && i - start < 3)
-            v = v * 10 + (unsigned)(s[i++] - '0');
-        size_t digits = i - start;
-        if (digits == 0 || v > 255 || (digits > 1 && s[start] == '0'))
+        if (part > 0 && (s == end || *s++ != '-'))
             return false;
+        if (s == end || !is(*s, DIGIT))
+            return false;
+        unsigned v = (unsigned)(*s++ - '0');
+        while (s != end && is(*s, DIGIT)) {
+            if (v == 0)
+                return false; /* a leading zero */
+            v = v * 10 + (unsigned)(*s++ - '0');
+            if (v > 255)
+                return false;
+        }
         addr[part] = (uint8_t)v;
     }
-    return i == len;
+    return s == end;
+}
+
+/* parse_ipv4 for a label that a '.' ends, unrolled: a part has at most
+ * three digits, and no length is needed, since the '.' (or the NUL) stops
+ * every step. Returns where the parse stopped, or NULL. */
+static const char *parse_ipv4_dotted(const char *s, uint8_t addr[4])
+{
+    for (int part = 0; part < 4; part++) {
+        if (part > 0 && *s++ != '-')
+            return NULL;
+        unsigned v = (unsigned char)s[0] - (unsigned)'0';
+        if (v > 9)
+            return NULL;
+        unsigned d = (unsigned char)s[1] - (unsigned)'0';
+        if (d > 9) {
+            s += 1;
+        } else if (v == 0) {
+            return NULL; /* a leading zero */
+        } else {
+            v = v * 10 + d;
+            d = (unsigned char)s[2] - (unsigned)'0';
+            if (d > 9) {
+                s += 2;
+            } else {
+                v = v * 10 + d;
+                s += 3;
+                if (v > 255)
+                    return NULL;
+            }
+        }
+        addr[part] = (uint8_t)v;
+    }
+    return s;
 }
 
 /* The label with every '-' read as ':' (SPEC §2 rule 2). */
@@ -113,20 +192,15 @@ static bool parse_ipv6(const char *s, size_t len, uint8_t addr[16])
     return true;
 }
 
+/* SPEC §2 picks IPv4 for exactly three '-' and no "--". Every label
+ * parse_ipv4 takes has that shape, and none that parse_ipv6 takes does (it
+ * needs seven '-' or a "--"), so trying one then the other picks the same
+ * without counting the dashes first. */
 bool podip_parse_dashed(const char *s, size_t len, int *family, uint8_t addr[16])
 {
-    unsigned dashes = 0;
-    bool doubled = false;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] == '-') {
-            dashes++;
-            if (i > 0 && s[i - 1] == '-')
-                doubled = true;
-        }
-    }
-    if (dashes == 3 && !doubled) {
+    if (parse_ipv4(s, len, addr)) {
         *family = AF_INET;
-        return parse_ipv4(s, len, addr);
+        return true;
     }
     if (!parse_ipv6(s, len, addr))
         return false;
@@ -142,14 +216,11 @@ bool podip_parse_dashed(const char *s, size_t len, int *family, uint8_t addr[16]
 
 bool podip_namespace_valid(const char *s, size_t len)
 {
-    if (len < 1 || len > PODIP_LABEL_MAX)
+    if (len < 1 || len > PODIP_LABEL_MAX || !is(s[0], ALNUM) || !is(s[len - 1], ALNUM))
         return false;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = lower((unsigned char)s[i]);
-        bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-        if (!alnum && (c != '-' || i == 0 || i == len - 1))
+    for (size_t i = 1; i + 1 < len; i++)
+        if (!is(s[i], NS_CHAR))
             return false;
-    }
     return true;
 }
 
@@ -196,6 +267,25 @@ static enum podip_kind classify_pod(const char *name, size_t len, size_t full,
 {
     if (full > PODIP_NAME_MAX)
         return settle(out, PODIP_NXDOMAIN, PODIP_WHY_NAME_TOO_LONG);
+
+    /* The usual shape, a valid ADDRESS.NAMESPACE, in one pass: the
+     * namespace is checked as it is scanned, and an address label that
+     * parses holds no dot, so these are all the labels. Anything else takes
+     * the full way below, which finds the first problem in SPEC order. */
+    size_t at = len; /* where the namespace starts */
+    while (at > 0 && is(name[at - 1], NS_CHAR))
+        at--;
+    if (at > 1 && name[at - 1] == '.' && len - at <= PODIP_LABEL_MAX && at < len &&
+        is(name[at], ALNUM) && is(name[len - 1], ALNUM) &&
+        (parse_ipv4_dotted(name, out->addr) == name + at - 1
+             ? (out->family = AF_INET)
+             : podip_parse_dashed(name, at - 1, &out->family, out->addr))) {
+        if (!namespace_listed(conf, name + at, len - at))
+            return settle(out, PODIP_NXDOMAIN, PODIP_WHY_NAMESPACE_DENIED);
+        if (conf->nallow != 0 && !address_allowed(conf, out->family, out->addr))
+            return settle(out, PODIP_NXDOMAIN, PODIP_WHY_NOT_ALLOWED);
+        return settle(out, PODIP_ADDRESS, PODIP_WHY_POD);
+    }
 
     /* Label boundaries, right to left: ends[k] is one past label k's end. */
     size_t starts[4], ends[4];
@@ -269,9 +359,12 @@ static enum podip_kind classify_wildcard(const char *name, size_t head,
     return settle(out, PODIP_PASS, PODIP_WHY_WILDCARD_NONE);
 }
 
+/* c | 0x20 is c lowercased when c is a letter, and equals a lowercase
+ * letter only when c is that letter in either case. */
 static bool ends_with_pod(const char *name, size_t n)
 {
-    return n > 4 && name[n - 4] == '.' && equal_ci(name + n - 3, "pod", 3);
+    return n > 4 && name[n - 4] == '.' && (name[n - 3] | 0x20) == 'p' &&
+           (name[n - 2] | 0x20) == 'o' && (name[n - 1] | 0x20) == 'd';
 }
 
 enum podip_kind podip_classify(const char *name, const struct podip_conf *conf,
