@@ -384,8 +384,12 @@ static void explain(const char *name, const struct podip_conf *conf)
         printf("\n");
         break;
     case PODIP_WHY_POD_ZONE:
-        printf("%s exists but holds no address\n",
-               n == 0 ? "the zone's pod subtree" : "the namespace");
+        if (n == 0)
+            printf("pod.ZONE itself exists but holds no address\n");
+        else
+            printf("namespace \"%.*s\" exists but holds no address (only names one label "
+                   "longer do)\n",
+                   (int)len[0], start[0]);
         break;
     case PODIP_WHY_NAME_TOO_LONG:
         printf("the name is longer than 253 characters%s\n", o.relative ? " once completed" : "");
@@ -436,17 +440,18 @@ static int cmd_explain(int argc, char **argv)
 
 /* nss-podip status */
 
-static unsigned warnings;
+/* Warnings are printed after the settings, as the last thing a user reads. */
+static char warnings[16][512];
+static unsigned nwarnings;
 
 __attribute__((format(printf, 1, 2))) static void warn(const char *fmt, ...)
 {
+    if (nwarnings == sizeof warnings / sizeof warnings[0])
+        return;
     va_list ap;
     va_start(ap, fmt);
-    printf("warning: ");
-    vprintf(fmt, ap);
-    printf("\n");
+    vsnprintf(warnings[nwarnings++], sizeof warnings[0], fmt, ap);
     va_end(ap);
-    warnings++;
 }
 
 static void skip_problem(void *ctx, unsigned line, const char *reason, const char *text, size_t len)
@@ -531,7 +536,10 @@ static void check_nsswitch(void)
     char line[4096], hosts[4096] = "";
     unsigned found = 0;
     while (fgets(line, sizeof line, f) != NULL) {
-        line[strcspn(line, "#\n")] = '\0';
+        size_t end = strcspn(line, "#\n");
+        while (end > 0 && (line[end - 1] == ' ' || line[end - 1] == '\t'))
+            end--;
+        line[end] = '\0';
         char *p = line + strspn(line, " \t");
         if (strncmp(p, "hosts", 5) != 0)
             continue;
@@ -646,7 +654,9 @@ static int cmd_status(void)
     }
     print_list_end(conf.nwildcards > 0);
     check_nsswitch();
-    return warnings > 0 ? 1 : 0;
+    for (unsigned i = 0; i < nwarnings; i++)
+        printf("warning: %s\n", warnings[i]);
+    return nwarnings > 0 ? 1 : 0;
 }
 
 static int usage(FILE *to, int status)

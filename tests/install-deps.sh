@@ -5,7 +5,9 @@ set -eu
 build="autoconf automake libtool pkgconf make gcc libc6-dev libcmocka-dev"
 integration="iproute2 util-linux curl iputils-ping dnsmasq-base python3 strace gdb"
 sanitizers="clang libclang-rt-14-dev"
-packages="$build $integration $sanitizers"
+# configuration tests: man -l renders the pages (man-db, groff-base); strace -c
+configuration="man-db groff-base strace util-linux"
+packages="$build $integration $sanitizers $configuration"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

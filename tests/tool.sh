@@ -1,0 +1,215 @@
+#!/bin/bash
+# The nss-podip command (nss-podip(8)): the output and exit status of check,
+# explain and status. Runs as root in a private mount namespace, with a
+# tmpfs over $(sysconfdir) and private /etc/resolv.conf and
+# /etc/nsswitch.conf; the host's files are untouched.
+set -u
+. "${top_srcdir:-.}/tests/lib.sh"
+need_root
+isolate
+
+conf_dir=${sysconfdir:?sysconfdir not set: run through make check}
+conf=$conf_dir/nss-podip.conf
+tool=$build/nss-podip
+src=${top_srcdir:-.}
+[ -d "$conf_dir" ] || mkdir -p "$conf_dir"
+mount -t tmpfs -o mode=755 podip-conf "$conf_dir" || { echo "FAIL: cannot mount a tmpfs on $conf_dir"; exit 1; }
+etc_file resolv.conf "search default.svc.corp.test svc.corp.test corp.test"
+etc_file nsswitch.conf "hosts: files podip [NOTFOUND=return] dns"
+for f in resolv.conf nsswitch.conf; do
+    mountpoint -q "/etc/$f" || { echo "FAIL: /etc/$f is not private"; exit 1; }
+done
+# write through the private bind mounts from here on
+set_nsswitch() { printf '%s\n' "$1" >/etc/nsswitch.conf; }
+set_conf() { printf '%s\n' "$1" >"$conf"; }
+
+echo "# usage"
+check "no command: exit 2" 2 "" "$tool"
+check "unknown command: exit 2" 2 "" "$tool" frobnicate
+check "--help: exit 0" 0 "$("$tool" --help)" "$tool" --help
+check "explain needs a name: exit 2" 2 "" "$tool" explain
+
+echo "# check"
+rm -f "$conf"
+check "check, no file: the defaults" 0 "$conf: not found; the module uses its defaults" "$tool" check
+check "check FILE, no such file: exit 2" 2 "$tmp/none: no such file" "$tool" check "$tmp/none"
+cp "$src/nss-podip.conf" "$conf" && chmod 644 "$conf"
+check "check of the installed example: OK" 0 "$conf: OK" "$tool" check
+check "the installed example sets nothing" 0 "$("$tool" explain 10-1-2-3.default.pod.corp.test)" \
+    sh -c "rm '$conf' && '$tool' explain 10-1-2-3.default.pod.corp.test"
+sed 's/^#\([a-z]\)/\1/' "$src/nss-podip.conf" >"$tmp/all.conf"
+check "every directive of the example, uncommented, parses" 0 "$tmp/all.conf: OK" \
+    "$tool" check "$tmp/all.conf"
+
+printf '%s\n' "zone k8s.example.com" "frobnicate yes" "ttl 9000" "allow 10.0.0.0/33" \
+    "namespace Bad_NS" "relative maybe" "zone a b" "# fine" "wildcard" >"$conf"
+printf 'ttl \001\377\n' >>"$conf"
+check "check: each bad line, its number and the reason; exit 1" 1 "\
+$conf:2: unknown directive: \"frobnicate yes\"
+$conf:3: ttl: expected a number of seconds from 0 to 3600: \"ttl 9000\"
+$conf:4: allow: an IPv4 prefix length is 0 to 32: \"allow 10.0.0.0/33\"
+$conf:5: namespace: not a name Kubernetes could create (1-63 letters, digits or '-', starting and ending with a letter or digit): \"namespace Bad_NS\"
+$conf:6: relative: expected yes or no: \"relative maybe\"
+$conf:7: one value a line, then nothing but a # comment: \"zone a b\"
+$conf:9: wildcard: missing the DOMAIN: \"wildcard\"
+$conf:10: a control character or NUL byte in the line (not a text file?): \"ttl \\x01\\xff\"
+$conf: 8 problems; lines with problems are skipped, the rest applies" "$tool" check
+check "check FILE: the same" 1 "$("$tool" check | sed "s|$conf|$tmp/c|")" \
+    sh -c "cp '$conf' '$tmp/c' && '$tool' check '$tmp/c'"
+{ echo "zone a.test"; head -c 2000 /dev/zero | tr '\0' y; echo; } >"$conf"
+check "check: a long line" 1 "$conf:2: line longer than 1024 bytes: \"$(head -c 60 /dev/zero | tr '\0' y)\"...
+$conf: 1 problem; lines with problems are skipped, the rest applies" "$tool" check
+
+set_conf "zone k8s.test"
+chmod 664 "$conf"
+check "check: a file writable by its group is ignored; exit 1" 1 \
+    "$conf: is writable by its group or by others, so the module ignores it (whoever can write it could redirect pod names)
+$conf: 1 problem; lines with problems are skipped, the rest applies" "$tool" check
+chmod 644 "$conf"
+chown 65534 "$conf"
+check "check: a file not owned by root is ignored; exit 1" 1 \
+    "$conf: is not owned by root, so the module ignores it (whoever can write it could redirect pod names)
+$conf: 1 problem; lines with problems are skipped, the rest applies" "$tool" check
+cp "$conf" "$tmp/draft"
+chown 65534 "$tmp/draft"
+check "check FILE: a draft of another owner gets a note only" 0 \
+    "$tmp/draft: note: is not owned by root; installed like this, the module would ignore it
+$tmp/draft: OK" "$tool" check "$tmp/draft"
+rm -f "$conf"
+mkdir "$conf"
+check "check: a directory; exit 1" 1 \
+    "$conf: not a regular file; the module ignores it and uses its defaults" "$tool" check
+rmdir "$conf"
+mkfifo -m 644 "$conf"
+check "check: a FIFO, without blocking; exit 1" 1 \
+    "$conf: not a regular file; the module ignores it and uses its defaults" timeout 5 "$tool" check
+rm -f "$conf"
+
+echo "# explain"
+set_conf "zone k8s.example.com
+allow 10.42.0.0/16
+allow fd00:10:244::/48
+namespace default
+namespace web
+wildcard nip.io"
+nx="NXDOMAIN (no such name; with [NOTFOUND=return] DNS is not asked)"
+pass="PASS (not the module's name: the next source, such as dns, answers)"
+check "explain: an IPv4 pod in a configured zone" 0 "\"10-42-2-46.default.pod.k8s.example.com\"
+  IPv4: 10.42.2.46
+  IPv6: NODATA (the name holds an IPv4 address)
+  why: a name under pod.k8s.example.com (zone k8s.example.com); the label \"10-42-2-46\" in namespace \"default\" reads as the IPv4 address 10.42.2.46" \
+    "$tool" explain 10-42-2-46.default.pod.k8s.example.com
+check "explain: an IPv6 pod in a detected zone, and a relative name" 0 "\"fd00-10-244--5.web.pod.corp.test\"
+  IPv4: NODATA (the name holds an IPv6 address)
+  IPv6: fd00:10:244::5
+  why: a name under pod.corp.test (zone corp.test); the label \"fd00-10-244--5\" in namespace \"web\" reads as the IPv6 address fd00:10:244::5
+\"10-42-0-1.web.pod\"
+  IPv4: 10.42.0.1
+  IPv6: NODATA (the name holds an IPv4 address)
+  why: a relative pod name, completed with zone k8s.example.com as a pod's search list would; the label \"10-42-0-1\" in namespace \"web\" reads as the IPv4 address 10.42.0.1" \
+    "$tool" explain fd00-10-244--5.web.pod.corp.test 10-42-0-1.web.pod
+check "explain: a leading zero" 0 "\"010-42-0-1.default.pod.k8s.example.com\"
+  IPv4: $nx
+  IPv6: $nx
+  why: a name under pod.k8s.example.com (zone k8s.example.com); the label \"010-42-0-1\" is no address: it has three dashes, so it is read as an IPv4 address, and its part \"010\" has a leading zero (CoreDNS refuses it: it could be read as octal)" \
+    "$tool" explain 010-42-0-1.default.pod.k8s.example.com
+check "explain: a namespace Kubernetes could not create" 0 "\"10-42-0-1.my_ns.pod.corp.test\"
+  IPv4: $nx
+  IPv6: $nx
+  why: a name under pod.corp.test (zone corp.test); the namespace label \"my_ns\" is not one Kubernetes could create: it holds \"_\", and a namespace has only letters, digits and '-'" \
+    "$tool" explain 10-42-0-1.my_ns.pod.corp.test
+why() { "$tool" explain "$1" | sed -n 's/^  why: //p'; }
+check "explain: outside allow" 0 \
+    "a name under pod.corp.test (zone corp.test); the address 1.1.1.1 is outside every \`allow\` range of the configuration" \
+    why 1-1-1-1.default.pod.corp.test
+check "explain: a namespace not listed" 0 \
+    "a name under pod.corp.test (zone corp.test); namespace \"other\" is not among the \`namespace\` lines of the configuration" \
+    why 10-42-0-1.other.pod.corp.test
+check "explain: an IPv6 label with two --" 0 \
+    "a name under pod.corp.test (zone corp.test); the label \"fd00--1--2\" is no address: it does not have exactly three single dashes (the IPv4 form), so its dashes are read as the colons of an IPv6 address, and it has \"--\" (\"::\") more than once" \
+    why fd00--1--2.default.pod.corp.test
+check "explain: a wildcard name" 0 "\"app.10.0.0.1.nip.io\"
+  IPv4: 10.0.0.1
+  IPv6: NODATA (the name holds an IPv4 address)
+  why: it is under the wildcard domain nip.io, and holds the address 10.0.0.1 (a dashed label, or four dotted labels, just left of the domain)" \
+    "$tool" explain app.10.0.0.1.nip.io
+check "explain: a wildcard name without an address" 0 "\"www.nip.io\"
+  IPv4: $pass
+  IPv6: $pass
+  why: it is under the wildcard domain nip.io, but holds no address just left of it, so it is passed on and the domain's own records come from DNS" \
+    "$tool" explain www.nip.io
+check "explain: a service, passed on" 0 \
+    "it is no pod name: not under pod.ZONE for any zone, nor LABEL.NAMESPACE.pod, nor under a wildcard domain" \
+    why my-svc.default.svc.corp.test
+check "explain: the old default zone is replaced" 0 \
+    "it is no pod name: not under pod.ZONE for any zone, nor LABEL.NAMESPACE.pod, nor under a wildcard domain" \
+    why 10-42-0-1.default.pod.cluster.local
+
+echo "# status"
+set_conf "zone k8s.example.com
+allow 10.42.0.0/16
+allow fd00:10:244::/48
+ttl 30
+wildcard nip.io"
+settings="configuration file: $conf: read
+zones: k8s.example.com (configured) corp.test (detected in /etc/resolv.conf)
+detect-zones: yes (/etc/resolv.conf read)
+relative: yes
+namespaces: all
+allow: 10.42.0.0/16 fd00:10:244::/48
+ttl: 30
+wildcards: nip.io"
+check "status: all is well; exit 0" 0 "$settings
+/etc/nsswitch.conf: hosts: files podip [NOTFOUND=return] dns" "$tool" status
+set_conf "frobnicate
+relative no
+detect-zones no"
+check "status: defaults, a skipped line; exit 1" 1 "configuration file: $conf: read
+zones: cluster.local (default)
+detect-zones: no
+relative: no
+namespaces: all
+allow: all addresses
+ttl: 5
+wildcards: none
+/etc/nsswitch.conf: hosts: files podip [NOTFOUND=return] dns
+warning: 1 line of the configuration file skipped (nss-podip check shows which and why)" \
+    "$tool" status
+chmod 666 "$conf"
+check "status: an ignored file; exit 1" 1 \
+    "configuration file: $conf: writable by its group or by others, so it is ignored and the defaults apply" \
+    sh -c "'$tool' status >'$tmp/status'; rc=\$?; head -1 '$tmp/status'; exit \$rc"
+rm -f "$conf"
+
+# hosts_status LINE: the hosts line as status shows it, and its warnings
+hosts_status() {
+    set_nsswitch "$1"
+    "$tool" status >"$tmp/status"
+    rc=$?
+    sed -n '/^\/etc\/nsswitch.conf/,$p' "$tmp/status"
+    return $rc
+}
+check "status: a good line with [!UNAVAIL=return] instead" 0 \
+    "/etc/nsswitch.conf: hosts: files podip [!UNAVAIL=return] dns" \
+    hosts_status "hosts: files podip [!UNAVAIL=return] dns"
+check "status: podip missing; exit 1" 1 "/etc/nsswitch.conf: hosts: files dns
+warning: podip is not on the hosts line, so the module is never asked; add it before dns: hosts: files podip [NOTFOUND=return] dns" \
+    hosts_status "hosts: files dns"
+check "status: podip after dns; exit 1" 1 "/etc/nsswitch.conf: hosts: files dns podip [NOTFOUND=return]
+warning: podip sits after dns: pod names are sent to the network first; move podip before it" \
+    hosts_status "hosts: files dns podip [NOTFOUND=return]"
+check "status: podip without [NOTFOUND=return]; exit 1" 1 "/etc/nsswitch.conf: hosts: files podip dns
+warning: podip lacks [NOTFOUND=return]: names it knows do not exist still go on to DNS (as several queries, with ndots:5)" \
+    hosts_status "hosts:  files podip dns  # comment"
+check "status: podip behind resolve [!UNAVAIL=return]; exit 1" 1 "/etc/nsswitch.conf: hosts: mymachines resolve [!UNAVAIL=return] files podip [NOTFOUND=return] dns
+warning: podip sits behind resolve, which returns unless it is unavailable: podip is never reached while resolve works; move podip before it" \
+    hosts_status "hosts: mymachines resolve [!UNAVAIL=return] files podip [NOTFOUND=return] dns"
+check "status: podip returning on UNAVAIL; exit 1" 1 "/etc/nsswitch.conf: hosts: files podip [UNAVAIL=return] dns
+warning: podip lacks [NOTFOUND=return]: names it knows do not exist still go on to DNS (as several queries, with ndots:5)
+warning: podip returns on UNAVAIL: every name that is not a pod name stops there and is never looked up in DNS" \
+    hosts_status "hosts: files podip [UNAVAIL=return] dns"
+check "status: no hosts line; exit 1" 1 "/etc/nsswitch.conf: no hosts line (glibc then uses \"dns [!UNAVAIL=return] files\")
+warning: podip is not on the hosts line, so the module is never asked; add it before dns: hosts: files podip [NOTFOUND=return] dns" \
+    hosts_status "passwd: files"
+
+finish
