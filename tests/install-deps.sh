@@ -7,7 +7,11 @@ integration="iproute2 util-linux curl iputils-ping dnsmasq-base python3 strace g
 sanitizers="clang libclang-rt-14-dev"
 # configuration tests: man -l renders the pages (man-db, groff-base); strace -c
 configuration="man-db groff-base strace util-linux"
-packages="$build $integration $sanitizers $configuration"
+# robustness (issue 6): memcheck; libFuzzer and ThreadSanitizer come with clang
+robustness="valgrind"
+# benchmark (bench/run.sh): callgrind and memcheck, dnsmasq in a netns
+benchmark="valgrind dnsmasq-base iproute2 util-linux"
+packages="$build $integration $sanitizers $configuration $robustness $benchmark"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

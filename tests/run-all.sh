@@ -29,4 +29,18 @@ rm -rf "$out/asan" && mkdir -p "$out/asan"
     make -j"$jobs" check TESTS="$(cd "$out/werror" && make -s print-unit-tests)" ||
     { cat tests/*.log 2>/dev/null | tail -200; exit 1; })
 
+step "robustness: libFuzzer targets, 60 s each, one after the other (fuzz/run.sh)"
+FUZZ_OUT="$out/fuzz" bash "$src/fuzz/run.sh" "${FUZZ_SECONDS:-60}"
+
+step "robustness: the thread stress test under ThreadSanitizer (tests/stress.sh)"
+rm -rf "$out/tsan" && mkdir -p "$out/tsan"
+(cd "$out/tsan" && "$src/configure" -q --enable-werror CC=clang \
+    CFLAGS="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" &&
+    make -j"$jobs" tests/stress &&
+    TSAN_OPTIONS="halt_on_error=1 exitcode=66" STRESS_CYCLES=9 top_builddir=. \
+        bash "$src/tests/stress.sh")
+
+step "benchmark, built and run once with tiny counts (its figures mean nothing here)"
+(cd "$out/werror" && make -j"$jobs" bench && bash "$src/bench/run.sh" -q .)
+
 step "all tests passed"
