@@ -13,8 +13,9 @@
 # -q runs everything once with tiny counts (CI: it proves the benchmark
 # still works; its times mean nothing). LOOKUPS and ROUNDS (environment)
 # set the getaddrinfo calls per round and the rounds (defaults 20000 and 7).
-# Exit status 1 when an instruction target or the heap check fails, or when
-# a path did not answer what it should.
+# The instruction targets and the thread ratio print PASS or FAIL but do not
+# change the exit status (CI must not fail on a figure); it is 1 when a path
+# did not answer what it should, a tool failed, or the heap grew per lookup.
 set -euo pipefail
 
 quick=no
@@ -118,18 +119,32 @@ gai_table() {
     done
     stop_dns
 
-    # Then the times, with dnsmasq quiet.
+    # Then the times, with dnsmasq quiet. Rounds are the outer loop, so a
+    # burst of load elsewhere on the machine hits every path alike.
     dns
-    local i=0 base_benchconst="" base_podip="" out answer median lo hi ratio count
+    local i r times=() out answer t count
+    for ((r = 0; r < ROUNDS; r++)); do
+        i=0
+        for row in "${rows[@]}"; do
+            IFS='|' read -r label services setup name want to <<<"$row"
+            count=$LOOKUPS
+            [ "$services" = dns ] && count=$dns_lookups
+            out=$(run_row "$count" 1 "$services" "$setup" "$name")
+            read -r answer t _ <<<"$out"
+            [ "$answer" = "$want" ] || fail "$label: answered $answer, expected $want"
+            times[i]="${times[i]:-} $t"
+            i=$((i + 1))
+        done
+    done
+
+    local base_benchconst="" base_podip="" median lo hi ratio
     printf '| path | answer | ns/lookup (median) | min-max | ratio | DNS queries/lookup |\n'
     printf '|---|---|---:|---:|---|---:|\n'
+    i=0
     for row in "${rows[@]}"; do
         IFS='|' read -r label services setup name want to <<<"$row"
-        count=$LOOKUPS
-        [ "$services" = dns ] && count=$dns_lookups
-        out=$(run_row "$count" "$ROUNDS" "$services" "$setup" "$name")
-        read -r answer median lo hi <<<"$out"
-        [ "$answer" = "$want" ] || fail "$label: answered $answer, expected $want"
+        read -r median lo hi < <(printf '%s\n' ${times[i]} | sort -g |
+            awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)], v[1], v[NR] }')
         case "$label" in
         benchconst:*) base_benchconst=$median ;;
         "podip: IPv4"*) base_podip=$median ;;
@@ -139,7 +154,7 @@ gai_table() {
         benchconst) ratio=$(awk -v a="$median" -v b="$base_benchconst" 'BEGIN { printf "%.2f x benchconst", a / b }') ;;
         podip) ratio=$(awk -v a="$median" -v b="$base_podip" 'BEGIN { printf "%.1f x podip", a / b }') ;;
         esac
-        printf '| %s | %s | %s | %s-%s | %s | %s |\n' "$label" "$answer" "$median" "$lo" "$hi" \
+        printf '| %s | %s | %s | %s-%s | %s | %s |\n' "$label" "$want" "$median" "$lo" "$hi" \
             "$ratio" "${queries[$i]}"
         i=$((i + 1))
     done
@@ -168,7 +183,7 @@ echo "- module: $podip ($(git -C "$here" describe --always --dirty 2>/dev/null |
 echo
 echo "## getaddrinfo(name, AF_UNSPEC, SOCK_STREAM) per lookup"
 echo
-echo "Median of $ROUNDS rounds of $LOOKUPS lookups ($dns_lookups for dns)."
+echo "Median of $ROUNDS rounds of $LOOKUPS lookups ($dns_lookups for dns), one process a round and path, the paths taking turns."
 echo
 PODIP_BENCH_INSIDE=1 LOOKUPS=$LOOKUPS ROUNDS=$ROUNDS unshare -mn -- bash "$self" "$build" ||
     failed=1
@@ -182,7 +197,9 @@ valgrind -q --tool=callgrind --collect-atstart=no \
     --toggle-collect=_nss_podip_gethostbyname2_r --toggle-collect=_nss_podip_gethostbyname4_r \
     --callgrind-out-file="$cg/out.%p" "$bench" calls "$podip" "$v4" "$v6" example.com \
     >"$cg/status"
-printf '| entry point | name | outcome | instructions | target |\n|---|---|---|---:|---|\n'
+printf '| entry point | name | outcome | instructions | of which the configuration snapshot | target |\n'
+printf '|---|---|---|---:|---:|---|\n'
+rows=0
 for f in "$cg"/out.*; do
     label=$(sed -n 's/^desc: Trigger: Client Request: //p' "$f")
     [ -n "$label" ] || continue
@@ -198,11 +215,15 @@ for f in "$cg"/out.*; do
     if [ -n "$target" ]; then
         if [ "$ir" -le "$target" ]; then verdict="PASS (at most $target)"; else
             verdict="FAIL (at most $target)"
-            failed=1
         fi
     fi
-    printf '| %s | %s | %s | %s | %s |\n' "$entry" "$name" "$outcome" "$ir" "$verdict"
+    # podip_conf_begin/unchanged (podip_conf.c), inclusive, as called
+    conf=$(callgrind_annotate --inclusive=yes --threshold=100 "$f" 2>/dev/null |
+        awk '/=> .*podip_conf_(begin|unchanged|snapshot) \(/ { n += $1 } END { print n + 0 }')
+    printf '| %s | %s | %s | %s | %s | %s |\n' "$entry" "$name" "$outcome" "$ir" "$conf" "$verdict"
+    rows=$((rows + 1))
 done
+[ "$rows" = 6 ] || fail "callgrind measured $rows calls, not 6"
 
 echo
 echo "## Heap (memcheck), gethostbyname4_r and 2_r(AF_INET, AF_INET6) on 3 names"
