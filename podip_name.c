@@ -110,14 +110,12 @@ static bool parse_ipv4(const char *s, size_t len, uint8_t addr[4])
     return s == end;
 }
 
-/* parse_ipv4 for a label that a '.' ends, unrolled: a part has at most
- * three digits, and no length is needed, since the '.' (or the NUL) stops
- * every step. Returns where the parse stopped, or NULL. */
+/* parse_ipv4 for a label that a '.' ends: no length is needed, since the
+ * '.' (or the NUL) stops every step, and a part has at most three digits,
+ * so they are read without a loop. Returns where the parse stopped, or NULL. */
 static const char *parse_ipv4_dotted(const char *s, uint8_t addr[4])
 {
-    for (int part = 0; part < 4; part++) {
-        if (part > 0 && *s++ != '-')
-            return NULL;
+    for (int part = 0;; part++) {
         unsigned v = (unsigned char)s[0] - (unsigned)'0';
         if (v > 9)
             return NULL;
@@ -139,8 +137,11 @@ static const char *parse_ipv4_dotted(const char *s, uint8_t addr[4])
             }
         }
         addr[part] = (uint8_t)v;
+        if (part == 3)
+            return s;
+        if (*s++ != '-')
+            return NULL;
     }
-    return s;
 }
 
 /* The label with every '-' read as ':' (SPEC §2 rule 2). */
