@@ -13,7 +13,8 @@
  *   bench loop MODULE LOOKUPS NAME...
  *       LOOKUPS calls of each entry point per name, for memcheck's heap summary.
  *   bench threads MODULE THREADS LOOKUPS NAME
- *       gethostbyname4_r from THREADS threads, LOOKUPS each; prints lookups/s.
+ *       gethostbyname4_r from THREADS threads, LOOKUPS each; prints lookups/s
+ *       and the CPU the process used meanwhile, in percent of one core.
  *
  * MODULE is the path of a libnss_*.so.2; the entry points are called
  * directly, without getaddrinfo's own locks and allocations. */
@@ -27,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -225,6 +227,8 @@ static int cmd_threads(long nthreads, long lookups, const char *name)
             return 1;
         }
     }
+    struct rusage before, after;
+    getrusage(RUSAGE_SELF, &before);
     pthread_barrier_wait(&start);
     long answers = 0;
     double first = 0, last = 0;
@@ -237,12 +241,19 @@ static int cmd_threads(long nthreads, long lookups, const char *name)
             last = w[i].end_ns;
     }
     double elapsed = last - first;
+    getrusage(RUSAGE_SELF, &after);
     if (answers != nthreads * lookups) {
         fprintf(stderr, "bench: %s: %ld of %ld lookups answered\n", name, answers,
                 nthreads * lookups);
         return 1;
     }
-    printf("%.0f\n", (double)answers / (elapsed / 1e9));
+    /* The share of a core the threads got: on a busy machine two threads
+     * may not run at once, and then cannot be twice as fast. */
+    double cpu = (double)(after.ru_utime.tv_sec - before.ru_utime.tv_sec) +
+                 (double)(after.ru_stime.tv_sec - before.ru_stime.tv_sec) +
+                 (double)(after.ru_utime.tv_usec - before.ru_utime.tv_usec) / 1e6 +
+                 (double)(after.ru_stime.tv_usec - before.ru_stime.tv_usec) / 1e6;
+    printf("%.0f %.0f\n", (double)answers / (elapsed / 1e9), 100 * cpu / (elapsed / 1e9));
     return 0;
 }
 
