@@ -45,8 +45,16 @@ if [ "${1:-}" = in-root ]; then
     cp "$root/etc/nsswitch.conf" "$root/tmp/nsswitch.conf.orig"
     files >"$root/tmp/files.orig"
     deb=$(cd "$root" && echo tmp/debs/libnss-podip_*.deb)
+    tool=$(cd "$root" && echo tmp/debs/nss-podip_*.deb)
+    same_nsswitch() { # DESCRIPTION
+        if cmp -s "$root/tmp/nsswitch.conf.orig" "$root/etc/nsswitch.conf"; then
+            pass "$1"
+        else
+            fail "$1:"$'\n'"$(diff "$root/tmp/nsswitch.conf.orig" "$root/etc/nsswitch.conf")"
+        fi
+    }
 
-    echo "--- $suite: dpkg -i"
+    echo "--- $suite: dpkg -i libnss-podip"
     inroot dpkg -i "/$deb" >/dev/null
     check "hosts line after install" "hosts: files podip [NOTFOUND=return] dns" "$(hosts_line)"
     check "getent hosts IPv4 pod" 10.42.2.46 "$(first_field hosts 10-42-2-46.default.pod.cluster.local)"
@@ -66,26 +74,33 @@ if [ "${1:-}" = in-root ]; then
     else
         fail "autopkgtest debian/tests/resolve-pod-names:"$'\n'"$out"
     fi
+    check "/etc/nss-podip.conf is a conffile" /etc/nss-podip.conf \
+        "$(inroot dpkg-query -W -f='${Conffiles}' libnss-podip | awk '{ print $1 }')"
+    check "/etc/nss-podip.conf: every line a comment" 0 \
+        "$(grep -cv '^#\|^[[:space:]]*$' "$root/etc/nss-podip.conf")"
 
-    echo "--- $suite: dpkg -i again"
+    echo "--- $suite: dpkg -i libnss-podip again"
     inroot dpkg -i "/$deb" >/dev/null
     check "podip named once after a second install" 1 "$(grep '^hosts:' "$root/etc/nsswitch.conf" | grep -o podip | wc -l)"
 
-    echo "--- $suite: dpkg -r, dpkg -i, dpkg --purge"
-    inroot dpkg -r libnss-podip >/dev/null
-    if cmp -s "$root/tmp/nsswitch.conf.orig" "$root/etc/nsswitch.conf"; then
-        pass "dpkg -r restores nsswitch.conf byte for byte"
+    echo "--- $suite: dpkg -i nss-podip (the command)"
+    inroot dpkg -i "/$tool" >/dev/null
+    if out=$(inroot nss-podip status 2>&1); then
+        pass "nss-podip status approves the hosts line the package wrote"
     else
-        fail "dpkg -r left nsswitch.conf changed:"$'\n'"$(diff "$root/tmp/nsswitch.conf.orig" "$root/etc/nsswitch.conf")"
+        fail "nss-podip status:"$'\n'"$out"
     fi
+    check "nss-podip check: the shipped file has no problem" 0 "$(inroot nss-podip check >/dev/null 2>&1; echo $?)"
+    check "man page nss-podip(8) installed" yes "$(test -f "$root/usr/share/man/man8/nss-podip.8.gz" && echo yes)"
+
+    echo "--- $suite: dpkg -r, dpkg -i, dpkg --purge"
+    inroot dpkg -r nss-podip libnss-podip >/dev/null
+    same_nsswitch "dpkg -r restores nsswitch.conf byte for byte"
+    check "dpkg -r keeps the conffile" yes "$(test -f "$root/etc/nss-podip.conf" && echo yes)"
     inroot dpkg -i "/$deb" >/dev/null
     check "hosts line after remove and install" "hosts: files podip [NOTFOUND=return] dns" "$(hosts_line)"
     inroot dpkg --purge libnss-podip >/dev/null
-    if cmp -s "$root/tmp/nsswitch.conf.orig" "$root/etc/nsswitch.conf"; then
-        pass "dpkg --purge restores nsswitch.conf byte for byte"
-    else
-        fail "dpkg --purge left nsswitch.conf changed"
-    fi
+    same_nsswitch "dpkg --purge restores nsswitch.conf byte for byte"
     if diff=$(diff "$root/tmp/files.orig" <(files)); then
         pass "dpkg --purge leaves no file behind"
     else
