@@ -129,29 +129,39 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 work=$(mktemp -d /tmp/nss-podip-package.XXXXXX)
-pids=() roots=()
+declare -A groups=() # process group -> what it does, killed on exit
 cleanup() {
-    for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+    for g in "${!groups[@]}"; do kill -KILL -- "-$g" 2>/dev/null || true; done
     wait || true
     rm -rf --one-file-system "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
+# spawn NAME CMD...: run CMD in the background in a process group of its own,
+# so that cleanup can kill it with all its children; sets $pid.
+spawn() { local name=$1; shift; setsid "$@" & pid=$!; groups[$pid]=$name; }
+# reap PID: wait for a spawned command; its exit status. While bash waits here
+# a signal runs the trap at once (not after a long foreground command).
+reap() { local rc=0; wait "$1" || rc=$?; unset 'groups[$1]'; return "$rc"; }
+run() { spawn "$1" "${@:2}"; reap "$pid"; }
+
 # The roots download while the package builds. mmdebstrap runs in its own
 # mount and PID namespaces, so nothing it mounts outlives it.
+declare -A roots=()
 for suite in $suites; do
-    unshare --mount --pid --fork --kill-child -- mmdebstrap --variant=essential \
-        --include=curl,iputils-ping,netbase "$suite" "$work/$suite" >"$work/$suite.log" 2>&1 &
-    pids+=("$!") roots+=("$suite")
+    spawn "mmdebstrap $suite" unshare --mount --pid --fork --kill-child -- \
+        mmdebstrap --variant=essential --include=curl,iputils-ping,netbase \
+        "$suite" "$work/$suite" >"$work/$suite.log" 2>&1
+    roots[$suite]=$pid
 done
 
 echo "--- dpkg-buildpackage -us -uc -b"
 mkdir "$work/src"
 (cd "$src" && git ls-files -co --exclude-standard -z | tar -cf - --null -T -) | tar -xf - -C "$work/src"
-# The source package too, from the clean tree, so lintian checks debian/.
-(cd "$work/src" && dpkg-source -b . >/dev/null)
-if (cd "$work/src" && dpkg-buildpackage -us -uc -b) >"$work/build.log" 2>&1; then
+# The source package too, from the clean tree, so that lintian checks debian/.
+run dpkg-source env -C "$work/src" dpkg-source -b . >/dev/null
+if run dpkg-buildpackage env -C "$work/src" dpkg-buildpackage -us -uc -b >"$work/build.log" 2>&1; then
     pass "dpkg-buildpackage -us -uc -b"
 else
     tail -50 "$work/build.log"; fail "dpkg-buildpackage -us -uc -b"; exit 1
@@ -163,24 +173,25 @@ case "$summary" in
 esac
 
 echo "--- lintian ($SECONDS s)"
-out=$(lintian --fail-on error,warning -I --pedantic "$work"/*.changes "$work"/*.dsc 2>&1) && rc=0 || rc=$?
-out=$(grep -v 'running with root privileges' <<<"$out" || true)
+rc=0
+run lintian lintian --fail-on error,warning -I --pedantic "$work"/*.changes "$work"/*.dsc \
+    >"$work/lintian.log" 2>&1 || rc=$?
+out=$(grep -v 'running with root privileges' "$work/lintian.log" || true)
 if [ "$rc" = 0 ]; then
     pass "lintian: no error, no warning${out:+ (info and pedantic:$'\n'$out)}"
 else
     fail "lintian:"$'\n'"$out"
 fi
 
-for i in "${!pids[@]}"; do
-    suite=${roots[$i]}
-    if ! wait "${pids[$i]}"; then
+for suite in $suites; do
+    if ! reap "${roots[$suite]}"; then
         cat "$work/$suite.log"; fail "mmdebstrap $suite"; continue
     fi
     mkdir "$work/$suite/tmp/debs" && cp "$work"/*.deb "$work/$suite/tmp/debs/"
     echo "--- $suite root ready ($SECONDS s)"
-    unshare --mount --net --pid --fork --kill-child -- bash "$0" in-root "$work/$suite" "$suite" || failed=1
+    run "checks in $suite" unshare --mount --net --pid --fork --kill-child -- \
+        bash "$0" in-root "$work/$suite" "$suite" || failed=1
 done
-pids=()
 
 echo "--- done ($SECONDS s)"
 [ "$failed" = 0 ] && echo "PASS: tests/package.sh" || echo "FAIL: tests/package.sh"
