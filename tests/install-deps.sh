@@ -11,7 +11,11 @@ configuration="man-db groff-base strace util-linux"
 robustness="valgrind"
 # benchmark (bench/run.sh): callgrind and memcheck, dnsmasq in a netns
 benchmark="valgrind dnsmasq-base iproute2 util-linux"
-packages="$build $integration $sanitizers $configuration $robustness $benchmark"
+# Debian package (tests/package.sh): dpkg-buildpackage with debian/control's
+# Build-Depends, lintian, Debian roots built by mmdebstrap (bookworm and
+# trixie keys), the tree copied with git ls-files, a web server in python3
+package="build-essential dpkg-dev debhelper dh-nss libcmocka-dev pkgconf lintian mmdebstrap debian-archive-keyring git python3 iproute2"
+packages="$build $integration $sanitizers $configuration $robustness $benchmark $package"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

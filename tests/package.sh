@@ -158,7 +158,12 @@ done
 
 echo "--- dpkg-buildpackage -us -uc -b"
 mkdir "$work/src"
-(cd "$src" && git ls-files -co --exclude-standard -z | tar -cf - --null -T -) | tar -xf - -C "$work/src"
+# A clean copy: the files git knows (committed or not) and no build output.
+if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    (cd "$src" && git ls-files -co --exclude-standard -z | tar -cf - --null -T -)
+else
+    tar -C "$src" --exclude=./build -cf - .
+fi | tar -xf - -C "$work/src"
 # The source package too, from the clean tree, so that lintian checks debian/.
 run dpkg-source env -C "$work/src" dpkg-source -b . >/dev/null
 if run dpkg-buildpackage env -C "$work/src" dpkg-buildpackage -us -uc -b >"$work/build.log" 2>&1; then

@@ -43,4 +43,7 @@ rm -rf "$out/tsan" && mkdir -p "$out/tsan"
 step "benchmark, built and run once with tiny counts (its figures mean nothing here)"
 (cd "$out/werror" && make -j"$jobs" bench && bash "$src/bench/run.sh" -q .)
 
+step "Debian package: build, lintian, install in bookworm and trixie roots (tests/package.sh)"
+bash "$src/tests/package.sh"
+
 step "all tests passed"
