@@ -153,20 +153,30 @@ static int cmd_calls(int argc, char **argv)
         enum nss_status s;
 
         /* The first call of each pair binds whatever it binds; the second
-         * is measured. --toggle-collect limits the count to the entry point. */
-        module.by2(name, AF_INET, &h, buf, sizeof buf, &err, &herr);
-        CALLGRIND_ZERO_STATS;
-        s = module.by2(name, AF_INET, &h, buf, sizeof buf, &err, &herr);
+         * is measured. --toggle-collect limits the count to the entry point.
+         * A pair that a second boundary splits is measured again: the
+         * module looks at its files once a second, and that look is not
+         * the cost of a lookup (under valgrind a second is a few calls). */
+        time_t t0;
+        do {
+            t0 = time(NULL);
+            module.by2(name, AF_INET, &h, buf, sizeof buf, &err, &herr);
+            CALLGRIND_ZERO_STATS;
+            s = module.by2(name, AF_INET, &h, buf, sizeof buf, &err, &herr);
+        } while (time(NULL) != t0);
         snprintf(label, sizeof label, "gethostbyname2_r %s", name);
         CALLGRIND_DUMP_STATS_AT(label);
         printf("gethostbyname2_r %s %s\n", name, status_name(s, herr));
 
         struct gaih_addrtuple *pat = NULL;
         int32_t ttl;
-        module.by4(name, &pat, buf, sizeof buf, &err, &herr, &ttl);
-        pat = NULL;
-        CALLGRIND_ZERO_STATS;
-        s = module.by4(name, &pat, buf, sizeof buf, &err, &herr, &ttl);
+        do {
+            t0 = time(NULL);
+            module.by4(name, &pat, buf, sizeof buf, &err, &herr, &ttl);
+            pat = NULL;
+            CALLGRIND_ZERO_STATS;
+            s = module.by4(name, &pat, buf, sizeof buf, &err, &herr, &ttl);
+        } while (time(NULL) != t0);
         snprintf(label, sizeof label, "gethostbyname4_r %s", name);
         CALLGRIND_DUMP_STATS_AT(label);
         printf("gethostbyname4_r %s %s\n", name, status_name(s, herr));
