@@ -38,7 +38,8 @@ static const struct {
     [RESULT_SHORT_BUFFER] = {NSS_STATUS_TRYAGAIN, ERANGE, NETDB_INTERNAL},
 };
 
-static enum nss_status report(enum result r, int *errnop, int *h_errnop)
+/* Inline so that an entry point's constant R folds the table away. */
+static inline enum nss_status report(enum result r, int *errnop, int *h_errnop)
 {
     if (contract[r].err != 0)
         *errnop = contract[r].err;
@@ -46,10 +47,11 @@ static enum nss_status report(enum result r, int *errnop, int *h_errnop)
     return contract[r].status;
 }
 
-/* The outcome of a lookup restricted to FAMILY (AF_UNSPEC: any). */
-static enum result result_for(const struct podip_outcome *o, int family)
+/* The outcome KIND (and O) of a lookup restricted to FAMILY (AF_UNSPEC: any). */
+static inline enum result result_for(enum podip_kind kind, const struct podip_outcome *o,
+                                     int family)
 {
-    switch (o->kind) {
+    switch (kind) {
     case PODIP_ADDRESS:
         return family == AF_UNSPEC || family == o->family ? RESULT_ANSWER : RESULT_NODATA;
     case PODIP_NODATA:
@@ -62,55 +64,47 @@ static enum result result_for(const struct podip_outcome *o, int family)
     return RESULT_PASS;
 }
 
-/* A bump allocator over the caller's buffer. It aligns the pointer, not an
- * offset, because callers pass buffers at any address. */
-struct packer {
-    char *next;
-    size_t left;
-};
-
-static void *pack(struct packer *p, size_t size, size_t align)
+/* The padding that aligns P to ALIGN: callers pass buffers at any address,
+ * so the pointer is aligned, not an offset. */
+static inline size_t pad_for(const char *p, size_t align)
 {
-    size_t pad = -(uintptr_t)p->next % align;
-    if (p->left < pad || p->left - pad < size)
-        return NULL;
-    void *at = p->next + pad;
-    p->next += pad + size;
-    p->left -= pad + size;
-    return at;
+    return -(uintptr_t)p % align;
 }
 
-static char *pack_name(struct packer *p, const char *name, size_t len)
-{
-    char *s = pack(p, len + 1, 1);
-    if (s != NULL) {
-        memcpy(s, name, len);
-        s[len] = '\0';
-    }
-    return s;
-}
-
-static size_t addr_size(int family)
+static inline size_t addr_size(int family)
 {
     return family == AF_INET ? 4 : 16;
 }
 
+/* Two constant sizes, which the compiler copies without a call. */
+static inline void copy_addr(void *to, const struct podip_outcome *o)
+{
+    if (o->family == AF_INET)
+        memcpy(to, o->addr, 4);
+    else
+        memcpy(to, o->addr, 16);
+}
+
+/* Each packer computes the bytes it needs, checks the buffer once, then
+ * fills it front to back: pointers first, where the alignment is. */
 static enum result pack_hostent(const char *name, const struct podip_outcome *o,
                                 struct hostent *result, char *buffer, size_t buflen)
 {
-    struct packer p = {buffer, buflen};
-    size_t alen = addr_size(o->family);
-    char **aliases = pack(&p, sizeof(char *), alignof(char *));
-    char **list = pack(&p, 2 * sizeof(char *), alignof(char *));
-    uint8_t *addr = pack(&p, alen, alignof(uint32_t));
-    char *h_name = pack_name(&p, name, o->namelen);
-    if (aliases == NULL || list == NULL || addr == NULL || h_name == NULL)
+    size_t alen = addr_size(o->family), pad = pad_for(buffer, alignof(char *));
+    if (buflen < pad + 3 * sizeof(char *) + alen + o->namelen + 1)
         return RESULT_SHORT_BUFFER;
 
-    memcpy(addr, o->addr, alen);
+    char **aliases = (char **)(void *)(buffer + pad);
+    char **list = aliases + 1; /* the address, then NULL */
+    char *addr = (char *)(list + 2);
+    char *h_name = addr + alen;
     aliases[0] = NULL;
-    list[0] = (char *)addr;
+    list[0] = addr;
     list[1] = NULL;
+    copy_addr(addr, o);
+    memcpy(h_name, name, o->namelen);
+    h_name[o->namelen] = '\0';
+
     result->h_name = h_name;
     result->h_aliases = aliases;
     result->h_addrtype = o->family;
@@ -119,24 +113,63 @@ static enum result pack_hostent(const char *name, const struct podip_outcome *o,
     return RESULT_ANSWER;
 }
 
-/* Classify NAME under the configuration snapshot, again if a reload
- * rewrote the snapshot meanwhile (podip_conf.c); returns its ttl. */
-static uint32_t classify(const char *name, struct podip_outcome *o)
+/* nscd hands in a tuple of its own in *pat and expects the first record
+ * stored there; other callers pass NULL and get one in the buffer. */
+static enum result pack_tuple(const char *name, const struct podip_outcome *o,
+                              struct gaih_addrtuple **pat, char *buffer, size_t buflen)
 {
-    const struct podip_conf *conf;
-    unsigned ticket;
-    uint32_t ttl;
-    do {
-        conf = podip_conf_begin(&ticket);
-        podip_classify(name, conf, o);
-        ttl = conf->ttl;
-    } while (!podip_conf_unchanged(conf, ticket));
-    return ttl;
+    struct gaih_addrtuple *t = *pat;
+    size_t need = o->namelen + 1;
+    if (t == NULL)
+        need += pad_for(buffer, alignof(struct gaih_addrtuple)) + sizeof *t;
+    if (buflen < need)
+        return RESULT_SHORT_BUFFER;
+
+    char *h_name = buffer;
+    if (t == NULL) {
+        t = (struct gaih_addrtuple *)(void *)(buffer +
+                                              pad_for(buffer, alignof(struct gaih_addrtuple)));
+        h_name = (char *)(t + 1);
+    }
+    memcpy(h_name, name, o->namelen);
+    h_name[o->namelen] = '\0';
+
+    t->next = NULL;
+    t->name = h_name;
+    t->family = o->family;
+    memset(t->addr, 0, sizeof t->addr);
+    copy_addr(t->addr, o);
+    t->scopeid = 0;
+    *pat = t;
+    return RESULT_ANSWER;
 }
 
-EXPORT enum nss_status _nss_podip_gethostbyname3_r(const char *name, int af, struct hostent *result,
-                                                   char *buffer, size_t buflen, int *errnop,
-                                                   int *h_errnop, int32_t *ttlp, char **canonp)
+/* Classify NAME under the configuration snapshot, again if a reload
+ * rewrote the snapshot meanwhile (podip_conf.c). Inline in every entry
+ * point, as are the snapshot's checks (podip_conf.h) and the test that
+ * rejects most names that are not ours before the classifier is called;
+ * O is filled only when that test lets NAME through. */
+static inline __attribute__((always_inline)) enum podip_kind
+classify(const char *name, struct podip_outcome *o, uint32_t *ttl)
+{
+    size_t len = strlen(name);
+    struct podip_view v;
+    enum podip_kind kind;
+    do {
+        v = podip_conf_begin();
+        const struct podip_conf *conf = &v.slot->conf;
+        size_t n = podip_may_own(name, len, conf);
+        kind = n != 0 ? podip_classify_candidate(name, len, n, conf, o) : PODIP_PASS;
+        *ttl = conf->ttl;
+    } while (!podip_conf_unchanged(v));
+    return kind;
+}
+
+/* The hostent entry points, each one call of this, inlined so that the
+ * derived ones pay for no chain of calls. */
+static inline __attribute__((always_inline)) enum nss_status
+gethostbyname3(const char *name, int af, struct hostent *result, char *buffer, size_t buflen,
+               int *errnop, int *h_errnop, int32_t *ttlp, char **canonp)
 {
     if (af == AF_UNSPEC)
         af = AF_INET;
@@ -144,33 +177,41 @@ EXPORT enum nss_status _nss_podip_gethostbyname3_r(const char *name, int af, str
         return report(RESULT_BAD_FAMILY, errnop, h_errnop);
 
     struct podip_outcome o;
-    uint32_t ttl = classify(name, &o);
-    enum result r = result_for(&o, af);
-    if (r == RESULT_ANSWER)
-        r = pack_hostent(name, &o, result, buffer, buflen);
-    if (r == RESULT_ANSWER) {
-        if (ttlp != NULL)
-            *ttlp = (int32_t)ttl;
-        if (canonp != NULL)
-            *canonp = result->h_name;
-    }
-    return report(r, errnop, h_errnop);
+    uint32_t ttl;
+    enum podip_kind kind = classify(name, &o, &ttl);
+    if (kind == PODIP_PASS) /* most names: the answer is constants */
+        return report(RESULT_PASS, errnop, h_errnop);
+    enum result r = result_for(kind, &o, af);
+    if (r != RESULT_ANSWER)
+        return report(r, errnop, h_errnop);
+    if (pack_hostent(name, &o, result, buffer, buflen) != RESULT_ANSWER)
+        return report(RESULT_SHORT_BUFFER, errnop, h_errnop);
+    if (ttlp != NULL)
+        *ttlp = (int32_t)ttl;
+    if (canonp != NULL)
+        *canonp = result->h_name;
+    return report(RESULT_ANSWER, errnop, h_errnop);
+}
+
+EXPORT enum nss_status _nss_podip_gethostbyname3_r(const char *name, int af, struct hostent *result,
+                                                   char *buffer, size_t buflen, int *errnop,
+                                                   int *h_errnop, int32_t *ttlp, char **canonp)
+{
+    return gethostbyname3(name, af, result, buffer, buflen, errnop, h_errnop, ttlp, canonp);
 }
 
 EXPORT enum nss_status _nss_podip_gethostbyname2_r(const char *name, int af, struct hostent *result,
                                                    char *buffer, size_t buflen, int *errnop,
                                                    int *h_errnop)
 {
-    return _nss_podip_gethostbyname3_r(name, af, result, buffer, buflen, errnop, h_errnop, NULL,
-                                       NULL);
+    return gethostbyname3(name, af, result, buffer, buflen, errnop, h_errnop, NULL, NULL);
 }
 
 EXPORT enum nss_status _nss_podip_gethostbyname_r(const char *name, struct hostent *result,
                                                   char *buffer, size_t buflen, int *errnop,
                                                   int *h_errnop)
 {
-    return _nss_podip_gethostbyname3_r(name, AF_INET, result, buffer, buflen, errnop, h_errnop,
-                                       NULL, NULL);
+    return gethostbyname3(name, AF_INET, result, buffer, buflen, errnop, h_errnop, NULL, NULL);
 }
 
 EXPORT enum nss_status _nss_podip_gethostbyname4_r(const char *name, struct gaih_addrtuple **pat,
@@ -178,28 +219,15 @@ EXPORT enum nss_status _nss_podip_gethostbyname4_r(const char *name, struct gaih
                                                    int *h_errnop, int32_t *ttlp)
 {
     struct podip_outcome o;
-    uint32_t ttl = classify(name, &o);
-    enum result r = result_for(&o, AF_UNSPEC);
+    uint32_t ttl;
+    enum podip_kind kind = classify(name, &o, &ttl);
+    if (kind == PODIP_PASS) /* most names: the answer is constants */
+        return report(RESULT_PASS, errnop, h_errnop);
+    enum result r = result_for(kind, &o, AF_UNSPEC);
     if (r != RESULT_ANSWER)
         return report(r, errnop, h_errnop);
-
-    struct packer p = {buffer, buflen};
-    char *h_name = pack_name(&p, name, o.namelen);
-    /* nscd hands in a tuple of its own in *pat and expects the first
-     * record stored there; other callers pass NULL and get ours. */
-    struct gaih_addrtuple *t = *pat;
-    if (t == NULL)
-        t = pack(&p, sizeof *t, alignof(struct gaih_addrtuple));
-    if (h_name == NULL || t == NULL)
+    if (pack_tuple(name, &o, pat, buffer, buflen) != RESULT_ANSWER)
         return report(RESULT_SHORT_BUFFER, errnop, h_errnop);
-
-    t->next = NULL;
-    t->name = h_name;
-    t->family = o.family;
-    memset(t->addr, 0, sizeof t->addr);
-    memcpy(t->addr, o.addr, addr_size(o.family));
-    t->scopeid = 0;
-    *pat = t;
     if (ttlp != NULL)
         *ttlp = (int32_t)ttl;
     return report(RESULT_ANSWER, errnop, h_errnop);

@@ -20,18 +20,26 @@
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
-static const struct podip_conf defaults = {
-    .nzones = 1,
-    .zones = {{.len = 17, .text = "pod.cluster.local"}},
-    .relative = true,
-    .detect_zones = true,
-    .ttl = 5,
+/* The defaults live in a slot of their own, never rewritten (its sequence
+ * number stays 0), so a lookup that finds no snapshot published can use them
+ * like any other (podip_conf_slot_slow). */
+static struct podip_slot fallback = {
+    .conf =
+        {
+            /* what index_ends() computes for them: cluster.local and .pod */
+            .ends = {['l'] = true, ['L'] = true, ['d'] = true, ['D'] = true},
+            .nzones = 1,
+            .zones = {{.len = 17, .text = "pod.cluster.local"}},
+            .relative = true,
+            .detect_zones = true,
+            .ttl = 5,
+        },
 };
 
 void podip_conf_defaults(struct podip_conf *conf)
 {
     /* a copy of every byte, padding too, so snapshots compare with memcmp */
-    memcpy(conf, &defaults, sizeof *conf);
+    memcpy(conf, &fallback.conf, sizeof *conf);
 }
 
 enum domain_error { DOMAIN_OK, DOMAIN_BAD, DOMAIN_LONG, DOMAIN_TWICE, DOMAIN_FULL };
@@ -76,16 +84,46 @@ static enum domain_error add_domain(struct podip_domain *table, unsigned *count,
     return DOMAIN_OK;
 }
 
+static void may_end_with(struct podip_conf *conf, unsigned char c)
+{
+    conf->ends[c] = true;
+    if (c >= 'a' && c <= 'z')
+        conf->ends[c - ('a' - 'A')] = true;
+}
+
+/* The `ends` bitmap of CONF's zones and wildcards (see podip_conf.h). */
+static void index_ends(struct podip_conf *conf)
+{
+    memset(conf->ends, 0, sizeof conf->ends);
+    for (unsigned i = 0; i < conf->nzones; i++)
+        may_end_with(conf, (unsigned char)conf->zones[i].text[conf->zones[i].len - 1]);
+    for (unsigned i = 0; i < conf->nwildcards; i++)
+        may_end_with(conf, (unsigned char)conf->wildcards[i].text[conf->wildcards[i].len - 1]);
+    if (conf->nzones > 0)
+        may_end_with(conf, 'd'); /* a relative LABEL.NAMESPACE.pod */
+}
+
+/* add_domain into CONF's zones (pod.DOMAIN) or wildcards, keeping `ends`. */
+static enum domain_error add_to(struct podip_conf *conf, bool wildcard, const char *domain,
+                                size_t len)
+{
+    enum domain_error e =
+        wildcard
+            ? add_domain(conf->wildcards, &conf->nwildcards, PODIP_MAX_WILDCARDS, "", domain, len)
+            : add_domain(conf->zones, &conf->nzones, PODIP_MAX_ZONES, "pod.", domain, len);
+    if (e == DOMAIN_OK)
+        index_ends(conf);
+    return e;
+}
+
 bool podip_conf_add_zone(struct podip_conf *conf, const char *domain, unsigned len)
 {
-    return add_domain(conf->zones, &conf->nzones, PODIP_MAX_ZONES, "pod.", domain, len) ==
-           DOMAIN_OK;
+    return add_to(conf, false, domain, len) == DOMAIN_OK;
 }
 
 bool podip_conf_add_wildcard(struct podip_conf *conf, const char *domain, unsigned len)
 {
-    return add_domain(conf->wildcards, &conf->nwildcards, PODIP_MAX_WILDCARDS, "", domain, len) ==
-           DOMAIN_OK;
+    return add_to(conf, true, domain, len) == DOMAIN_OK;
 }
 
 /* The directives of SPEC §6. Each setter returns NULL, or why the value is
@@ -97,7 +135,7 @@ static const char *set_zone(struct podip_parser *p, const char *v, size_t n)
     unsigned before = c->nzones;
     if (!p->zoned)
         c->nzones = 0; /* the first `zone` line replaces the default */
-    switch (add_domain(c->zones, &c->nzones, PODIP_MAX_ZONES, "pod.", v, n)) {
+    switch (add_to(c, false, v, n)) {
     case DOMAIN_OK:
         p->zoned = true;
         return NULL;
@@ -118,7 +156,7 @@ static const char *set_zone(struct podip_parser *p, const char *v, size_t n)
 static const char *set_wildcard(struct podip_parser *p, const char *v, size_t n)
 {
     struct podip_conf *c = p->conf;
-    switch (add_domain(c->wildcards, &c->nwildcards, PODIP_MAX_WILDCARDS, "", v, n)) {
+    switch (add_to(c, true, v, n)) {
     case DOMAIN_OK:
         return NULL;
     case DOMAIN_BAD:
@@ -351,8 +389,7 @@ static void detect_zones(struct podip_parser *p)
             if (dot == NULL)
                 break;
             if (is_svc(s, (size_t)(dot - s))) {
-                add_domain(p->conf->zones, &p->conf->nzones, PODIP_MAX_ZONES, "pod.", dot + 1,
-                           (size_t)(end - dot - 1));
+                add_to(p->conf, false, dot + 1, (size_t)(end - dot - 1));
                 break;
             }
             s = dot + 1;
@@ -528,12 +565,14 @@ void podip_conf_load(struct podip_conf *conf, struct podip_load *info, struct po
  *
  * Snapshots live in SLOTS static slots. A lookup loads `current` with an
  * acquire load and classifies under that slot: no lock, no allocation, no
- * system call, and no shared write. The time comes from
- * CLOCK_MONOTONIC_COARSE (the vDSO, no system call); once it passes
- * `next_check`, the one thread that wins `owner` (a compare-exchange; the
- * others go on without waiting) stats the two files and, if either changed
- * (device, inode, size, mode, owner, mtime and ctime to the nanosecond),
- * parses them into `work` and publishes the result with a release store.
+ * system call, and no shared write. The time comes from time(NULL) (the
+ * vDSO, no system call); when it is not the second of the last check
+ * (`checked`: a second later, or a clock set back), the one thread that wins
+ * `owner` (a compare-exchange; the others go on without waiting) stats the
+ * two files and, if either changed (device, inode, size, mode, owner, mtime
+ * and ctime to the nanosecond), parses them into `work` and publishes the
+ * result with a release store. The fast path of this is inline, in
+ * podip_conf.h; the rest is podip_conf_slot_slow().
  *
  * Slot reuse. A new configuration goes into a slot that is not current: an
  * equal one if a slot already holds it (a file switched back and forth costs
@@ -543,29 +582,23 @@ void podip_conf_load(struct podip_conf *conf, struct podip_load *info, struct po
  * before and then been descheduled for as long. So each slot has a sequence
  * number, odd while it is rewritten (a seqlock): a lookup takes it before
  * classifying (podip_conf_begin) and compares it after
- * (podip_conf_unchanged), and classifies again if it moved. A reader can
- * never crash on a slot being rewritten: every count and length in it stays
- * within its table whichever bytes are old or new. Equal snapshots are
- * recognised with memcmp, so every byte, padding too, is written
- * deterministically (memset, memcpy).
+ * (podip_conf_unchanged), and classifies again if it moved or was odd. A
+ * reader can never crash on a slot being rewritten: every count and length
+ * in it stays within its table whichever bytes are old or new. Equal
+ * snapshots are recognised with memcmp, so every byte, padding too, is
+ * written deterministically (memset, memcpy).
  *
  * Files are read whole into `work` and only then published, so a lookup
  * sees the old snapshot or the new one, never a mix. An in-place rewrite of
  * a file (truncate, then write) could be caught half-written: a file that
  * changed in the last SETTLE_NS, or while it was read, is looked at again
- * SETTLE_NS later instead.
+ * the next second instead.
  *
  * fork: `owner` holds the pid, so a child forked while a parent's thread was
  * reloading takes it over instead of never reloading again. */
 
 #define SLOTS 4
-#define CHECK_NS 1000000000LL
 #define SETTLE_NS 100000000LL
-
-struct slot {
-    _Atomic unsigned seq;
-    struct podip_conf conf;
-};
 
 struct file_id {
     int err; /* stat's errno, 0 when the file is there */
@@ -577,13 +610,10 @@ struct file_id {
     struct timespec mtime, ctime;
 };
 
-static struct slot slots[SLOTS];
+static struct podip_slot slots[SLOTS];
 
 /* Read by every lookup; written only by the once-a-second check. */
-static struct {
-    _Alignas(64) _Atomic(struct slot *) current;
-    _Atomic long long next_check;
-} hot;
+struct podip_hot podip_hot;
 
 static struct {
     _Alignas(64) _Atomic pid_t owner; /* whose thread is reloading, or 0 */
@@ -642,7 +672,7 @@ static bool settling(const struct file_id *id, long long now_real)
     return (m >= 0 && m < SETTLE_NS) || (c >= 0 && c < SETTLE_NS);
 }
 
-static void rewrite(struct slot *s, const struct podip_conf *conf)
+static void rewrite(struct podip_slot *s, const struct podip_conf *conf)
 {
     unsigned seq = atomic_load_explicit(&s->seq, memory_order_relaxed);
     seq += (seq & 1) ? 2 : 1; /* odd already if a fork cut a rewrite short */
@@ -654,7 +684,7 @@ static void rewrite(struct slot *s, const struct podip_conf *conf)
 
 static void publish(long long now)
 {
-    struct slot *cur = atomic_load_explicit(&hot.current, memory_order_relaxed);
+    struct podip_slot *cur = atomic_load_explicit(&podip_hot.current, memory_order_relaxed);
     if (cur != NULL && memcmp(&cur->conf, &work.conf, sizeof work.conf) == 0)
         return;
     int pick = -1;
@@ -678,7 +708,7 @@ static void publish(long long now)
     }
     if (cur != NULL)
         work.retired[cur - slots] = now;
-    atomic_store_explicit(&hot.current, &slots[pick], memory_order_release);
+    atomic_store_explicit(&podip_hot.current, &slots[pick], memory_order_release);
 }
 
 static bool take_owner(pid_t me)
@@ -692,12 +722,12 @@ static bool take_owner(pid_t me)
                              &busy.owner, &held, me, memory_order_acquire, memory_order_relaxed);
 }
 
-static void reload(long long now)
+static void reload(time_t now)
 {
     if (!take_owner(getpid()))
         return;
-    struct slot *cur = atomic_load_explicit(&hot.current, memory_order_relaxed);
-    if (cur != NULL && now < atomic_load_explicit(&hot.next_check, memory_order_relaxed)) {
+    struct podip_slot *cur = atomic_load_explicit(&podip_hot.current, memory_order_relaxed);
+    if (cur != NULL && now == atomic_load_explicit(&podip_hot.checked, memory_order_relaxed)) {
         atomic_store_explicit(&busy.owner, 0, memory_order_release); /* just done by another */
         return;
     }
@@ -707,7 +737,6 @@ static void reload(long long now)
     struct file_id conf_id, resolv_id;
     identify(PODIP_CONF_PATH, &conf_id);
     identify(PODIP_RESOLV_PATH, &resolv_id);
-    long long next = now + CHECK_NS;
     if (cur == NULL || !same_file(&conf_id, &work.conf_id) ||
         !same_file(&resolv_id, &work.resolv_id)) {
         long long real = clock_ns(CLOCK_REALTIME_COARSE);
@@ -719,16 +748,15 @@ static void reload(long long now)
             changing = info.conf_status == PODIP_FILE_CHANGING ||
                        info.resolv_status == PODIP_FILE_CHANGING;
             if (!changing || cur == NULL)
-                publish(now);
+                publish(clock_ns(CLOCK_MONOTONIC_COARSE));
         }
-        if (changing) {
-            next = now + SETTLE_NS;
-        } else {
+        if (!changing) {
+            /* else the ids stay old, so the next second looks again */
             work.conf_id = conf_id;
             work.resolv_id = resolv_id;
         }
     }
-    atomic_store_explicit(&hot.next_check, next, memory_order_relaxed);
+    atomic_store_explicit(&podip_hot.checked, now, memory_order_relaxed);
     pthread_setcancelstate(cancel, NULL);
     errno = saved_errno;
     atomic_store_explicit(&busy.owner, 0, memory_order_release);
@@ -736,50 +764,31 @@ static void reload(long long now)
 
 static void first_load(void)
 {
-    reload(clock_ns(CLOCK_MONOTONIC_COARSE));
+    reload(time(NULL));
 }
 
-const struct podip_conf *podip_conf_begin(unsigned *ticket)
+struct podip_slot *podip_conf_slot_slow(void)
 {
-    struct slot *s = atomic_load_explicit(&hot.current, memory_order_acquire);
+    struct podip_slot *s = atomic_load_explicit(&podip_hot.current, memory_order_acquire);
     if (s == NULL) {
         /* the first lookup reads the files; concurrent first lookups wait for it */
         pthread_once(&first_once, first_load);
-        s = atomic_load_explicit(&hot.current, memory_order_acquire);
-        if (s == NULL) {
-            *ticket = 0;
-            return &defaults;
-        }
-    } else {
-        long long now = clock_ns(CLOCK_MONOTONIC_COARSE);
-        if (now >= atomic_load_explicit(&hot.next_check, memory_order_relaxed)) {
-            reload(now);
-            s = atomic_load_explicit(&hot.current, memory_order_acquire);
-        }
+        s = atomic_load_explicit(&podip_hot.current, memory_order_acquire);
+        return s != NULL ? s : &fallback;
     }
-    for (;;) {
-        unsigned seq = atomic_load_explicit(&s->seq, memory_order_acquire);
-        if ((seq & 1) == 0) {
-            *ticket = seq;
-            return &s->conf;
-        }
-        /* retired and being rewritten since we loaded it: current is not */
-        s = atomic_load_explicit(&hot.current, memory_order_acquire);
+    time_t now = time(NULL);
+    if (now != atomic_load_explicit(&podip_hot.checked, memory_order_relaxed)) {
+        reload(now);
+        s = atomic_load_explicit(&podip_hot.current, memory_order_acquire);
     }
-}
-
-bool podip_conf_unchanged(const struct podip_conf *conf, unsigned ticket)
-{
-    if (conf == &defaults)
-        return true;
-    const struct slot *s =
-        (const struct slot *)(const void *)((const char *)conf - offsetof(struct slot, conf));
-    atomic_thread_fence(memory_order_acquire);
-    return atomic_load_explicit(&s->seq, memory_order_relaxed) == ticket;
+    return s;
 }
 
 const struct podip_conf *podip_conf_snapshot(void)
 {
-    unsigned ticket;
-    return podip_conf_begin(&ticket);
+    struct podip_view v;
+    do
+        v = podip_conf_begin();
+    while (v.ticket & 1); /* being rewritten: a reload has published another */
+    return &v.slot->conf;
 }

@@ -2,9 +2,11 @@
 #ifndef PODIP_CONF_H
 #define PODIP_CONF_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #define PODIP_MAX_ZONES 16
 #define PODIP_MAX_NAMESPACES 64
@@ -27,21 +29,28 @@ struct podip_cidr {
 };
 
 /* An immutable configuration snapshot (SPEC §6). Fixed size: the module
- * never allocates, and a snapshot can live in static storage. */
+ * never allocates, and a snapshot can live in static storage. The counts and
+ * flags come first, so a lookup reads them from one cache line. */
 struct podip_conf {
+    /* ends[c] is true when a name this snapshot owns may end with byte c
+     * (after one trailing dot): the last byte of a zone or wildcard, in
+     * either case, and the 'd' of a relative ".pod". A lookup rejects
+     * every other name with one test; a superset is always safe. Kept by
+     * podip_conf_add_zone/add_wildcard and the parser. */
+    bool ends[256];
     unsigned nzones;
-    struct podip_domain zones[PODIP_MAX_ZONES];
+    unsigned nnamespaces;
+    unsigned nallow;
+    unsigned nwildcards;
+    uint32_t ttl;
     bool relative;
     bool detect_zones;
-    uint32_t ttl;
-    unsigned nnamespaces;
+    struct podip_domain zones[PODIP_MAX_ZONES];
     struct {
         uint8_t len;
         char text[PODIP_LABEL_MAX + 1];
     } namespaces[PODIP_MAX_NAMESPACES];
-    unsigned nallow;
     struct podip_cidr allow[PODIP_MAX_ALLOW];
-    unsigned nwildcards;
     struct podip_domain wildcards[PODIP_MAX_WILDCARDS];
 };
 
@@ -58,11 +67,60 @@ bool podip_conf_add_wildcard(struct podip_conf *conf, const char *domain, unsign
  * (SPEC §6); never NULL. Lookups use podip_conf_begin() instead. */
 const struct podip_conf *podip_conf_snapshot(void);
 
-/* The snapshot for one lookup: classify under it, then ask
- * podip_conf_unchanged() with the ticket; if false, a reload rewrote it
- * meanwhile (see podip_conf.c) and the lookup classifies again. */
-const struct podip_conf *podip_conf_begin(unsigned *ticket);
-bool podip_conf_unchanged(const struct podip_conf *conf, unsigned ticket);
+/* Whether a name ending with byte C may be one CONF owns (see `ends`). */
+static inline bool podip_conf_may_end_with(const struct podip_conf *conf, unsigned char c)
+{
+    return conf->ends[c];
+}
+
+/* The snapshot for one lookup: podip_conf_begin() gives a view, the lookup
+ * classifies under view.conf, then asks podip_conf_unchanged(view); if
+ * false, a reload rewrote the snapshot meanwhile (see podip_conf.c) and the
+ * lookup begins again.
+ *
+ * Both are inline because every lookup runs them: an acquire load of the
+ * current slot, time(NULL) (the vDSO: no system call), one compare with the
+ * second the files were last looked at, and the slot's sequence number.
+ * Anything else (the first load, the once-a-second look at the files) is
+ * podip_conf_slot_slow()'s. */
+struct podip_slot {
+    _Atomic unsigned seq; /* odd while the slot is rewritten (a seqlock) */
+    struct podip_conf conf;
+};
+
+struct podip_hot {
+    _Alignas(64) _Atomic(struct podip_slot *) current;
+    _Atomic time_t checked; /* time(NULL) when the files were last looked at */
+};
+
+/* hidden: the module reaches it without a GOT load */
+extern struct podip_hot podip_hot __attribute__((visibility("hidden")));
+
+/* The slot to use when the fast path of podip_conf_begin() cannot tell:
+ * after the first load, or the files' check, when a second has passed. */
+struct podip_slot *podip_conf_slot_slow(void);
+
+struct podip_view {
+    const struct podip_slot *slot;
+    unsigned ticket; /* the slot's sequence number when the view began */
+};
+
+static inline struct podip_view podip_conf_begin(void)
+{
+    struct podip_slot *s = atomic_load_explicit(&podip_hot.current, memory_order_acquire);
+    if (s == NULL || time(NULL) != atomic_load_explicit(&podip_hot.checked, memory_order_relaxed))
+        s = podip_conf_slot_slow();
+    return (struct podip_view){s, atomic_load_explicit(&s->seq, memory_order_acquire)};
+}
+
+/* An odd ticket began while the slot was being rewritten: what was read
+ * under it may be a mix, so it never counts as unchanged. */
+static inline bool podip_conf_unchanged(struct podip_view v)
+{
+    atomic_thread_fence(memory_order_acquire);
+    return (v.ticket & 1) == 0 &&
+           atomic_load_explicit(&v.slot->seq, memory_order_relaxed) == v.ticket;
+}
 
 /* Parsing (pure: no I/O, no allocation), shared by the module, the
  * `nss-podip` command and the tests. */

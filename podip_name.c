@@ -19,12 +19,12 @@ static const uint8_t chars[256] = {
     ['-'] = NS_CHAR,
 };
 
-static bool is(char c, unsigned what)
+static inline bool is(char c, unsigned what)
 {
     return chars[(unsigned char)c] & what;
 }
 
-static uint64_t load8(const char *p)
+static inline uint64_t load8(const char *p)
 {
     uint64_t v;
     memcpy(&v, p, sizeof v);
@@ -32,7 +32,7 @@ static uint64_t load8(const char *p)
 }
 
 /* Eight bytes at once: each of 'A'-'Z' gets its case bit, all else stays. */
-static uint64_t lower8(uint64_t v)
+static inline uint64_t lower8(uint64_t v)
 {
     const uint64_t ones = 0x0101010101010101, high = 0x8080808080808080;
     uint64_t low7 = v & ~high;
@@ -43,15 +43,16 @@ static uint64_t lower8(uint64_t v)
 }
 
 /* Names are nearly always lowercase already: compare before lowering. */
-static bool equal8_ci(uint64_t s, uint64_t t)
+static inline bool equal8_ci(uint64_t s, uint64_t t)
 {
     return s == t || lower8(s) == t;
 }
 
 /* Whether the LEN bytes at S equal the lowercase text T, ignoring case.
- * Domains are compared on every lookup, so eight bytes a step; the last
- * step overlaps the one before rather than going byte by byte. */
-static bool equal_ci(const char *s, const char *t, size_t len)
+ * Domains are compared on every lookup, so eight bytes a step, the last
+ * eight first (where two zones differ most); the step before them overlaps
+ * them rather than going byte by byte. */
+static inline bool equal_ci(const char *s, const char *t, size_t len)
 {
     if (len < 8) {
         for (size_t i = 0; i < len; i++)
@@ -59,15 +60,17 @@ static bool equal_ci(const char *s, const char *t, size_t len)
                 return false;
         return true;
     }
+    if (!equal8_ci(load8(s + len - 8), load8(t + len - 8)))
+        return false;
     for (size_t i = 0; i + 8 < len; i += 8)
         if (!equal8_ci(load8(s + i), load8(t + i)))
             return false;
-    return equal8_ci(load8(s + len - 8), load8(t + len - 8));
+    return true;
 }
 
 /* Whether name[0..n) is D or ends with "." D. Returns the length of what
  * stands before D (without its dot), or -1; 0 means the name is D. */
-static long strip_domain(const char *name, size_t n, const struct podip_domain *d)
+static inline long strip_domain(const char *name, size_t n, const struct podip_domain *d)
 {
     if (n < d->len)
         return -1;
@@ -110,38 +113,48 @@ static bool parse_ipv4(const char *s, size_t len, uint8_t addr[4])
     return s == end;
 }
 
-/* parse_ipv4 for a label that a '.' ends: no length is needed, since the
- * '.' (or the NUL) stops every step, and a part has at most three digits,
- * so they are read without a loop. Returns where the parse stopped, or NULL. */
-static const char *parse_ipv4_dotted(const char *s, uint8_t addr[4])
+/* One part of a dashed IPv4 address at S: 0-255, no leading zero. A part
+ * has at most three digits, so they are read without a loop; the byte
+ * after them is not looked at. Returns where the part ends, or NULL. */
+static inline const char *ipv4_part(const char *s, uint8_t *part)
 {
-    for (int part = 0;; part++) {
-        unsigned v = (unsigned char)s[0] - (unsigned)'0';
-        if (v > 9)
-            return NULL;
-        unsigned d = (unsigned char)s[1] - (unsigned)'0';
-        if (d > 9) {
-            s += 1;
-        } else if (v == 0) {
-            return NULL; /* a leading zero */
-        } else {
-            v = v * 10 + d;
-            d = (unsigned char)s[2] - (unsigned)'0';
-            if (d > 9) {
-                s += 2;
-            } else {
-                v = v * 10 + d;
-                s += 3;
-                if (v > 255)
-                    return NULL;
-            }
-        }
-        addr[part] = (uint8_t)v;
-        if (part == 3)
-            return s;
-        if (*s++ != '-')
-            return NULL;
+    unsigned a = (unsigned char)s[0] - (unsigned)'0';
+    if (a > 9)
+        return NULL;
+    unsigned b = (unsigned char)s[1] - (unsigned)'0';
+    if (b > 9) {
+        *part = (uint8_t)a;
+        return s + 1;
     }
+    if (a == 0)
+        return NULL; /* a leading zero */
+    unsigned c = (unsigned char)s[2] - (unsigned)'0';
+    if (c > 9) {
+        *part = (uint8_t)(a * 10 + b);
+        return s + 2;
+    }
+    unsigned v = a * 100 + b * 10 + c;
+    if (v > 255)
+        return NULL;
+    *part = (uint8_t)v;
+    return s + 3;
+}
+
+/* parse_ipv4 for a label that a '.' (or the NUL) ends: no length is
+ * needed, since that byte stops every part. Returns where the address
+ * ends, or NULL. */
+static inline const char *parse_ipv4_dotted(const char *s, uint8_t addr[4])
+{
+    s = ipv4_part(s, &addr[0]);
+    if (s == NULL || *s != '-')
+        return NULL;
+    s = ipv4_part(s + 1, &addr[1]);
+    if (s == NULL || *s != '-')
+        return NULL;
+    s = ipv4_part(s + 1, &addr[2]);
+    if (s == NULL || *s != '-')
+        return NULL;
+    return ipv4_part(s + 1, &addr[3]);
 }
 
 /* The label with every '-' read as ':' (SPEC §2 rule 2). */
@@ -252,7 +265,7 @@ static bool address_allowed(const struct podip_conf *conf, int family, const uin
     return false;
 }
 
-static enum podip_kind settle(struct podip_outcome *out, enum podip_kind kind,
+static inline enum podip_kind settle(struct podip_outcome *out, enum podip_kind kind,
                               enum podip_why why)
 {
     out->kind = kind;
@@ -260,33 +273,58 @@ static enum podip_kind settle(struct podip_outcome *out, enum podip_kind kind,
     return kind;
 }
 
-/* The part left of ".pod.ZONE" (or of ".pod" for a relative name): up to
- * two ignored labels, the address label, the namespace (SPEC §1). */
-static enum podip_kind classify_pod(const char *name, size_t len, size_t full,
-                                     const struct podip_conf *conf,
-                                     struct podip_outcome *out)
+/* The usual pod name, a valid IPv4 ADDRESS.NAMESPACE in name[0..len), in
+ * one pass from the left: the address is read up to its '.', then the rest
+ * must be one valid namespace label (NS_CHAR holds no '.'), so these are
+ * all the labels. Returns the namespace, or NULL for anything else (which
+ * classify_pod's full way then judges). name[len] is a '.', which stops
+ * the address parse within the name. */
+static inline const char *usual_pod(const char *name, size_t len, struct podip_outcome *out)
 {
-    if (full > PODIP_NAME_MAX)
-        return settle(out, PODIP_NXDOMAIN, PODIP_WHY_NAME_TOO_LONG);
+    const char *end = name + len;
+    const char *dot = parse_ipv4_dotted(name, out->addr);
+    if (dot == NULL || dot == end || *dot != '.')
+        return NULL;
+    const char *ns = dot + 1;
+    if (ns == end || end - ns > PODIP_LABEL_MAX || !is(*ns, ALNUM) || !is(end[-1], ALNUM))
+        return NULL;
+    for (const char *c = ns + 1; c < end - 1; c++)
+        if (!is(*c, NS_CHAR))
+            return NULL;
+    out->family = AF_INET;
+    return ns;
+}
 
-    /* The usual shape, a valid ADDRESS.NAMESPACE, in one pass: the
-     * namespace is checked as it is scanned, and an address label that
-     * parses holds no dot, so these are all the labels. Anything else takes
-     * the full way below, which finds the first problem in SPEC order. */
+/* A valid pod name with its address in OUT: the `namespace` and `allow`
+ * lines decide (SPEC §6). */
+static inline enum podip_kind answer_pod(const struct podip_conf *conf, const char *ns,
+                                         size_t nslen, struct podip_outcome *out)
+{
+    /* the counts first: most configurations have neither line */
+    if (conf->nnamespaces != 0 && !namespace_listed(conf, ns, nslen))
+        return settle(out, PODIP_NXDOMAIN, PODIP_WHY_NAMESPACE_DENIED);
+    if (conf->nallow != 0 && !address_allowed(conf, out->family, out->addr))
+        return settle(out, PODIP_NXDOMAIN, PODIP_WHY_NOT_ALLOWED);
+    return settle(out, PODIP_ADDRESS, PODIP_WHY_POD);
+}
+
+/* classify_pod() for the names that usual_pod() leaves: other valid shapes
+ * (IPv6 above all), and every invalid one. */
+static enum podip_kind classify_other_pod(const char *name, size_t len,
+                                           const struct podip_conf *conf,
+                                           struct podip_outcome *out)
+{
+    /* A valid ADDRESS.NAMESPACE without the label walk: the namespace is
+     * scanned from the right, then the label before it must be the address
+     * and start the name. Anything else takes the full way below, which
+     * finds the first problem in SPEC order. */
     size_t at = len; /* where the namespace starts */
     while (at > 0 && is(name[at - 1], NS_CHAR))
         at--;
     if (at > 1 && name[at - 1] == '.' && len - at <= PODIP_LABEL_MAX && at < len &&
         is(name[at], ALNUM) && is(name[len - 1], ALNUM) &&
-        (parse_ipv4_dotted(name, out->addr) == name + at - 1
-             ? (out->family = AF_INET)
-             : podip_parse_dashed(name, at - 1, &out->family, out->addr))) {
-        if (!namespace_listed(conf, name + at, len - at))
-            return settle(out, PODIP_NXDOMAIN, PODIP_WHY_NAMESPACE_DENIED);
-        if (conf->nallow != 0 && !address_allowed(conf, out->family, out->addr))
-            return settle(out, PODIP_NXDOMAIN, PODIP_WHY_NOT_ALLOWED);
-        return settle(out, PODIP_ADDRESS, PODIP_WHY_POD);
-    }
+        podip_parse_dashed(name, at - 1, &out->family, out->addr))
+        return answer_pod(conf, name + at, len - at, out);
 
     /* Label boundaries, right to left: ends[k] is one past label k's end. */
     size_t starts[4], ends[4];
@@ -322,6 +360,21 @@ static enum podip_kind classify_pod(const char *name, size_t len, size_t full,
     if (!address_allowed(conf, out->family, out->addr))
         return settle(out, PODIP_NXDOMAIN, PODIP_WHY_NOT_ALLOWED);
     return settle(out, PODIP_ADDRESS, PODIP_WHY_POD);
+}
+
+/* The part left of ".pod.ZONE" (or of ".pod" for a relative name),
+ * name[0..len): up to two ignored labels, the address label, the namespace
+ * (SPEC §1). FULL is the length of the whole name, completed if relative. */
+static inline enum podip_kind classify_pod(const char *name, size_t len, size_t full,
+                                            const struct podip_conf *conf,
+                                            struct podip_outcome *out)
+{
+    if (full > PODIP_NAME_MAX)
+        return settle(out, PODIP_NXDOMAIN, PODIP_WHY_NAME_TOO_LONG);
+    const char *ns = usual_pod(name, len, out);
+    if (ns != NULL)
+        return answer_pod(conf, ns, (size_t)(name + len - ns), out);
+    return classify_other_pod(name, len, conf, out);
 }
 
 /* Whether the four labels ending at END form a dotted quad A.B.C.D. */
@@ -371,49 +424,71 @@ static bool ends_with_pod(const char *name, size_t n)
 enum podip_kind podip_classify(const char *name, const struct podip_conf *conf,
                                struct podip_outcome *out)
 {
-    size_t n = strlen(name);
-    bool absolute = n > 0 && name[n - 1] == '.';
-    if (absolute)
-        n--;
+    size_t len = strlen(name);
+    size_t n = podip_may_own(name, len, conf);
+    if (n == 0) {
+        out->namelen = len > 0 && name[len - 1] == '.' ? len - 1 : len;
+        out->relative = false;
+        out->zone = -1;
+        return settle(out, PODIP_PASS, PODIP_WHY_NOT_OURS);
+    }
+    return podip_classify_candidate(name, len, n, conf, out);
+}
+
+/* The zone NAME (N bytes, no trailing dot) is under: the length of what
+ * stands before "pod.ZONE" (without its dot), 0 for pod.ZONE itself, or -1;
+ * the zone's index in *ZONE. */
+static inline long find_zone(const char *name, size_t n, const struct podip_conf *conf,
+                             int *zone)
+{
+    for (unsigned z = 0; z < conf->nzones; z++) {
+        long head = strip_domain(name, n, &conf->zones[z]);
+        if (head >= 0) {
+            *zone = (int)z;
+            return head;
+        }
+    }
+    return -1;
+}
+
+enum podip_kind podip_classify_candidate(const char *name, size_t len, size_t n,
+                                         const struct podip_conf *conf,
+                                         struct podip_outcome *out)
+{
     out->namelen = n;
     out->relative = false;
     out->zone = -1;
     settle(out, PODIP_PASS, PODIP_WHY_NOT_OURS);
 
-    for (unsigned z = 0; z < conf->nzones; z++) {
-        long head = strip_domain(name, n, &conf->zones[z]);
-        if (head < 0)
-            continue;
-        out->zone = (int)z;
-        if (head == 0) {
-            if (n > PODIP_NAME_MAX)
-                return settle(out, PODIP_NXDOMAIN, PODIP_WHY_NAME_TOO_LONG);
-            return settle(out, PODIP_NODATA, PODIP_WHY_POD_ZONE);
-        }
-        return classify_pod(name, (size_t)head, n, conf, out);
+    size_t full = n; /* the length of the name, completed if relative */
+    long head = find_zone(name, n, conf, &out->zone);
+    if (head == 0) {
+        if (n > PODIP_NAME_MAX)
+            return settle(out, PODIP_NXDOMAIN, PODIP_WHY_NAME_TOO_LONG);
+        return settle(out, PODIP_NODATA, PODIP_WHY_POD_ZONE);
     }
 
     /* LABEL.NAMESPACE.pod, completed with the first zone as a pod's search
      * list would; every zone gives the same answer (SPEC §1). */
-    if (!absolute && conf->relative && conf->nzones > 0 && ends_with_pod(name, n)) {
-        size_t head = n - 4;
-        if (memchr(name, '.', head) != NULL) {
-            out->zone = 0;
-            out->relative = true;
-            /* the completed name is NAME "." ZONE; zones[0].text is "pod." ZONE */
-            size_t full = n + conf->zones[0].len - 3;
-            return classify_pod(name, head, full, conf, out);
-        }
+    if (head < 0 && n == len && conf->relative && conf->nzones > 0 && ends_with_pod(name, n) &&
+        memchr(name, '.', n - 4) != NULL) {
+        head = (long)n - 4;
+        out->zone = 0;
+        out->relative = true;
+        /* the completed name is NAME "." ZONE; zones[0].text is "pod." ZONE */
+        full = n + conf->zones[0].len - 3;
     }
+    if (head > 0)
+        return classify_pod(name, (size_t)head, full, conf, out);
 
     if (n > PODIP_NAME_MAX)
         return PODIP_PASS;
     for (unsigned w = 0; w < conf->nwildcards; w++) {
-        long head = strip_domain(name, n, &conf->wildcards[w]);
-        if (head <= 0)
+        long before = strip_domain(name, n, &conf->wildcards[w]);
+        if (before <= 0)
             continue;
         out->zone = (int)w;
-        return classify_wildcard(name, (size_t)head, out);
+        return classify_wildcard(name, (size_t)before, out);
     }
     return PODIP_PASS;
 }

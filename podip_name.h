@@ -47,6 +47,22 @@ struct podip_outcome {
 enum podip_kind podip_classify(const char *name, const struct podip_conf *conf,
                                struct podip_outcome *out);
 
+/* Most names a host looks up are not ours, so the lookups ask this first,
+ * inline: NAME's length without its trailing dot (LEN is its strlen), or 0
+ * when NAME cannot be one CONF owns, told by its last byte alone; then
+ * podip_classify() says PODIP_PASS, PODIP_WHY_NOT_OURS. */
+static inline size_t podip_may_own(const char *name, size_t len, const struct podip_conf *conf)
+{
+    size_t n = len > 0 && name[len - 1] == '.' ? len - 1 : len;
+    return n > 0 && podip_conf_may_end_with(conf, (unsigned char)name[n - 1]) ? n : 0;
+}
+
+/* podip_classify() of a NAME (LEN bytes, its strlen) that podip_may_own()
+ * let through, returning N. */
+enum podip_kind podip_classify_candidate(const char *name, size_t len, size_t n,
+                                         const struct podip_conf *conf,
+                                         struct podip_outcome *out);
+
 /* Decode a dashed address label (SPEC §2). LEN bytes at S; on success the
  * family and address are stored and true is returned. An IPv4-mapped IPv6
  * address comes back as AF_INET. */
