@@ -118,6 +118,9 @@ if [ "${1:-}" = in-root ]; then
     fi
     check "getent through the administrator's line" 10.42.2.46 "$(first_field hosts 10-42-2-46.default.pod.cluster.local)"
     inroot dpkg --purge libnss-podip >/dev/null
+    # As the README says: removal takes podip out of any line (dh-nss).
+    check "dpkg --purge takes podip out of the administrator's line" \
+        "hosts: files dns myhostname" "$(hosts_line)"
     exit "$failed"
 fi
 
