@@ -223,9 +223,8 @@ EXPORT enum nss_status _nss_podip_gethostbyname4_r(const char *name, struct gaih
     enum podip_kind kind = classify(name, &o, &ttl);
     if (kind == PODIP_PASS) /* most names: the answer is constants */
         return report(RESULT_PASS, errnop, h_errnop);
-    enum result r = result_for(kind, &o, AF_UNSPEC);
-    if (r != RESULT_ANSWER)
-        return report(r, errnop, h_errnop);
+    if (kind != PODIP_ADDRESS) /* any family will do */
+        return report(result_for(kind, &o, AF_UNSPEC), errnop, h_errnop);
     if (pack_tuple(name, &o, pat, buffer, buflen) != RESULT_ANSWER)
         return report(RESULT_SHORT_BUFFER, errnop, h_errnop);
     if (ttlp != NULL)

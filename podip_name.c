@@ -42,17 +42,8 @@ static inline uint64_t lower8(uint64_t v)
     return v | upper >> 2;
 }
 
-/* Names are nearly always lowercase already: compare before lowering. */
-static inline bool equal8_ci(uint64_t s, uint64_t t)
-{
-    return s == t || lower8(s) == t;
-}
-
-/* Whether the LEN bytes at S equal the lowercase text T, ignoring case.
- * Domains are compared on every lookup, so eight bytes a step, the last
- * eight first (where two zones differ most); the step before them overlaps
- * them rather than going byte by byte. */
-static inline bool equal_ci(const char *s, const char *t, size_t len)
+/* Whether the LEN bytes at S equal the lowercase text T, ignoring case. */
+static bool equal_folded(const char *s, const char *t, size_t len)
 {
     if (len < 8) {
         for (size_t i = 0; i < len; i++)
@@ -60,11 +51,23 @@ static inline bool equal_ci(const char *s, const char *t, size_t len)
                 return false;
         return true;
     }
-    if (!equal8_ci(load8(s + len - 8), load8(t + len - 8)))
-        return false;
     for (size_t i = 0; i + 8 < len; i += 8)
-        if (!equal8_ci(load8(s + i), load8(t + i)))
+        if (lower8(load8(s + i)) != load8(t + i))
             return false;
+    return lower8(load8(s + len - 8)) == load8(t + len - 8);
+}
+
+/* equal_folded(), for names nearly always lowercase already: domains are
+ * compared on every lookup, so first as they are, eight bytes a step, the
+ * last eight first (where two zones differ most); the step before them
+ * overlaps them rather than going byte by byte. */
+static inline bool equal_ci(const char *s, const char *t, size_t len)
+{
+    if (len < 8 || load8(s + len - 8) != load8(t + len - 8))
+        return equal_folded(s, t, len);
+    for (size_t i = 0; i + 8 < len; i += 8)
+        if (load8(s + i) != load8(t + i))
+            return equal_folded(s, t, len);
     return true;
 }
 
@@ -113,48 +116,42 @@ static bool parse_ipv4(const char *s, size_t len, uint8_t addr[4])
     return s == end;
 }
 
-/* One part of a dashed IPv4 address at S: 0-255, no leading zero. A part
- * has at most three digits, so they are read without a loop; the byte
- * after them is not looked at. Returns where the part ends, or NULL. */
-static inline const char *ipv4_part(const char *s, uint8_t *part)
+/* One part of a dashed IPv4 address at S, 0-255 without a leading zero,
+ * which the byte SEP must end. A part has at most three digits, so they
+ * are read without a loop, each end looked for before the next digit.
+ * Returns where SEP is, or NULL. */
+static inline const char *ipv4_part(const char *s, char sep, uint8_t *part)
 {
     unsigned a = (unsigned char)s[0] - (unsigned)'0';
     if (a > 9)
         return NULL;
-    unsigned b = (unsigned char)s[1] - (unsigned)'0';
-    if (b > 9) {
+    if (s[1] == sep) {
         *part = (uint8_t)a;
         return s + 1;
     }
-    if (a == 0)
-        return NULL; /* a leading zero */
-    unsigned c = (unsigned char)s[2] - (unsigned)'0';
-    if (c > 9) {
+    unsigned b = (unsigned char)s[1] - (unsigned)'0';
+    if (b > 9 || a == 0) /* a leading zero */
+        return NULL;
+    if (s[2] == sep) {
         *part = (uint8_t)(a * 10 + b);
         return s + 2;
     }
+    unsigned c = (unsigned char)s[2] - (unsigned)'0';
     unsigned v = a * 100 + b * 10 + c;
-    if (v > 255)
+    if (c > 9 || v > 255 || s[3] != sep)
         return NULL;
     *part = (uint8_t)v;
     return s + 3;
 }
 
-/* parse_ipv4 for a label that a '.' (or the NUL) ends: no length is
- * needed, since that byte stops every part. Returns where the address
- * ends, or NULL. */
+/* parse_ipv4 for a label that a '.' ends: no length is needed, since a
+ * '-' or that '.' must end each part. Returns where the '.' is, or NULL. */
 static inline const char *parse_ipv4_dotted(const char *s, uint8_t addr[4])
 {
-    s = ipv4_part(s, &addr[0]);
-    if (s == NULL || *s != '-')
+    if ((s = ipv4_part(s, '-', &addr[0])) == NULL || (s = ipv4_part(s + 1, '-', &addr[1])) == NULL ||
+        (s = ipv4_part(s + 1, '-', &addr[2])) == NULL)
         return NULL;
-    s = ipv4_part(s + 1, &addr[1]);
-    if (s == NULL || *s != '-')
-        return NULL;
-    s = ipv4_part(s + 1, &addr[2]);
-    if (s == NULL || *s != '-')
-        return NULL;
-    return ipv4_part(s + 1, &addr[3]);
+    return ipv4_part(s + 1, '.', &addr[3]);
 }
 
 /* The label with every '-' read as ':' (SPEC §2 rule 2). */
@@ -283,22 +280,25 @@ static inline const char *usual_pod(const char *name, size_t len, struct podip_o
 {
     const char *end = name + len;
     const char *dot = parse_ipv4_dotted(name, out->addr);
-    if (dot == NULL || dot == end || *dot != '.')
+    if (dot == NULL || dot == end)
         return NULL;
-    const char *ns = dot + 1;
-    if (ns == end || end - ns > PODIP_LABEL_MAX || !is(*ns, ALNUM) || !is(end[-1], ALNUM))
+    /* the namespace: NS_CHAR bytes up to the '.' at `end`, not empty, the
+     * first and the last not '-' */
+    const char *ns = dot + 1, *c = ns;
+    if (*ns == '-')
         return NULL;
-    for (const char *c = ns + 1; c < end - 1; c++)
-        if (!is(*c, NS_CHAR))
-            return NULL;
+    while (is(*c, NS_CHAR))
+        c++;
+    if (c != end || c == ns || end - ns > PODIP_LABEL_MAX || end[-1] == '-')
+        return NULL;
     out->family = AF_INET;
     return ns;
 }
 
 /* A valid pod name with its address in OUT: the `namespace` and `allow`
  * lines decide (SPEC §6). */
-static inline enum podip_kind answer_pod(const struct podip_conf *conf, const char *ns,
-                                         size_t nslen, struct podip_outcome *out)
+static inline __attribute__((always_inline)) enum podip_kind
+answer_pod(const struct podip_conf *conf, const char *ns, size_t nslen, struct podip_outcome *out)
 {
     /* the counts first: most configurations have neither line */
     if (conf->nnamespaces != 0 && !namespace_listed(conf, ns, nslen))
@@ -451,35 +451,34 @@ static inline long find_zone(const char *name, size_t n, const struct podip_conf
     return -1;
 }
 
-enum podip_kind podip_classify_candidate(const char *name, size_t len, size_t n,
-                                         const struct podip_conf *conf,
-                                         struct podip_outcome *out)
+/* podip_classify_candidate() of any name, in SPEC order. */
+static enum podip_kind classify_general(const char *name, size_t len, size_t n,
+                                        const struct podip_conf *conf,
+                                        struct podip_outcome *out)
 {
     out->namelen = n;
     out->relative = false;
     out->zone = -1;
     settle(out, PODIP_PASS, PODIP_WHY_NOT_OURS);
 
-    size_t full = n; /* the length of the name, completed if relative */
     long head = find_zone(name, n, conf, &out->zone);
     if (head == 0) {
         if (n > PODIP_NAME_MAX)
             return settle(out, PODIP_NXDOMAIN, PODIP_WHY_NAME_TOO_LONG);
         return settle(out, PODIP_NODATA, PODIP_WHY_POD_ZONE);
     }
+    if (head > 0)
+        return classify_pod(name, (size_t)head, n, conf, out);
 
     /* LABEL.NAMESPACE.pod, completed with the first zone as a pod's search
      * list would; every zone gives the same answer (SPEC §1). */
-    if (head < 0 && n == len && conf->relative && conf->nzones > 0 && ends_with_pod(name, n) &&
+    if (n == len && conf->relative && conf->nzones > 0 && ends_with_pod(name, n) &&
         memchr(name, '.', n - 4) != NULL) {
-        head = (long)n - 4;
         out->zone = 0;
         out->relative = true;
         /* the completed name is NAME "." ZONE; zones[0].text is "pod." ZONE */
-        full = n + conf->zones[0].len - 3;
+        return classify_pod(name, n - 4, n + conf->zones[0].len - 3, conf, out);
     }
-    if (head > 0)
-        return classify_pod(name, (size_t)head, full, conf, out);
 
     if (n > PODIP_NAME_MAX)
         return PODIP_PASS;
@@ -491,4 +490,52 @@ enum podip_kind podip_classify_candidate(const char *name, size_t len, size_t n,
         return classify_wildcard(name, (size_t)before, out);
     }
     return PODIP_PASS;
+}
+
+/* Whether the LEN bytes at S are the text T as it is, eight bytes a step;
+ * false for a text under eight bytes, which the caller then judges the
+ * general way. */
+static inline bool same_text(const char *s, const char *t, size_t len)
+{
+    if (len < 8 || load8(s + len - 8) != load8(t + len - 8) || load8(s) != load8(t))
+        return false;
+    for (size_t i = 8; i + 8 < len; i += 8)
+        if (load8(s + i) != load8(t + i))
+            return false;
+    return true;
+}
+
+/* answer_pod() out of line, for a configuration with `namespace` or `allow`
+ * lines: the usual way below then calls nothing but in its last step. */
+static __attribute__((noinline)) enum podip_kind
+answer_restricted(const struct podip_conf *conf, const char *ns, size_t nslen,
+                  struct podip_outcome *out)
+{
+    return answer_pod(conf, ns, nslen, out);
+}
+
+/* The usual name, ADDRESS.NAMESPACE.pod.ZONE with an IPv4 address and the
+ * first zone, lowercase as names nearly always are, takes a short way
+ * that calls nothing (so saves no registers) but in its last step. Every
+ * other name, and any doubt, goes classify_general(), which would answer
+ * the usual name the same: its first zone matches first. */
+enum podip_kind podip_classify_candidate(const char *name, size_t len, size_t n,
+                                         const struct podip_conf *conf,
+                                         struct podip_outcome *out)
+{
+    const struct podip_domain *zone = &conf->zones[0];
+    if (conf->nzones == 0 || n > PODIP_NAME_MAX || n < zone->len + 2u ||
+        name[n - zone->len - 1] != '.' || !same_text(name + n - zone->len, zone->text, zone->len))
+        return classify_general(name, len, n, conf, out);
+    size_t head = n - zone->len - 1; /* ADDRESS.NAMESPACE */
+    const char *ns = usual_pod(name, head, out);
+    if (ns == NULL)
+        return classify_general(name, len, n, conf, out);
+
+    out->namelen = n;
+    out->relative = false;
+    out->zone = 0;
+    if (conf->nnamespaces != 0 || conf->nallow != 0)
+        return answer_restricted(conf, ns, (size_t)(name + head - ns), out);
+    return settle(out, PODIP_ADDRESS, PODIP_WHY_POD);
 }
