@@ -87,8 +87,8 @@ static inline void copy_addr(void *to, const struct podip_outcome *o)
 
 /* Each packer computes the bytes it needs, checks the buffer once, then
  * fills it front to back: pointers first, where the alignment is. */
-static enum result pack_hostent(const char *name, const struct podip_outcome *o,
-                                struct hostent *result, char *buffer, size_t buflen)
+static inline enum result pack_hostent(const char *name, const struct podip_outcome *o,
+                                       struct hostent *result, char *buffer, size_t buflen)
 {
     size_t alen = addr_size(o->family), pad = pad_for(buffer, alignof(char *));
     if (buflen < pad + 3 * sizeof(char *) + alen + o->namelen + 1)
@@ -115,8 +115,8 @@ static enum result pack_hostent(const char *name, const struct podip_outcome *o,
 
 /* nscd hands in a tuple of its own in *pat and expects the first record
  * stored there; other callers pass NULL and get one in the buffer. */
-static enum result pack_tuple(const char *name, const struct podip_outcome *o,
-                              struct gaih_addrtuple **pat, char *buffer, size_t buflen)
+static inline enum result pack_tuple(const char *name, const struct podip_outcome *o,
+                                     struct gaih_addrtuple **pat, char *buffer, size_t buflen)
 {
     struct gaih_addrtuple *t = *pat;
     size_t need = o->namelen + 1;
@@ -181,9 +181,8 @@ gethostbyname3(const char *name, int af, struct hostent *result, char *buffer, s
     enum podip_kind kind = classify(name, &o, &ttl);
     if (kind == PODIP_PASS) /* most names: the answer is constants */
         return report(RESULT_PASS, errnop, h_errnop);
-    enum result r = result_for(kind, &o, af);
-    if (r != RESULT_ANSWER)
-        return report(r, errnop, h_errnop);
+    if (kind != PODIP_ADDRESS || o.family != af)
+        return report(result_for(kind, &o, af), errnop, h_errnop);
     if (pack_hostent(name, &o, result, buffer, buflen) != RESULT_ANSWER)
         return report(RESULT_SHORT_BUFFER, errnop, h_errnop);
     if (ttlp != NULL)

@@ -21,8 +21,8 @@
 #define STR(x) STR_(x)
 
 /* The defaults live in a slot of their own, never rewritten (its sequence
- * number stays 0), so a lookup that finds no snapshot published can use them
- * like any other (podip_conf_slot_slow). */
+ * number stays 0), current until the first load publishes a snapshot, so a
+ * lookup never finds no slot (podip_conf_begin). */
 static struct podip_slot fallback = {
     .conf =
         {
@@ -613,7 +613,13 @@ struct file_id {
 static struct podip_slot slots[SLOTS];
 
 /* Read by every lookup; written only by the once-a-second check. */
-struct podip_hot podip_hot;
+struct podip_hot podip_hot = {.current = &fallback};
+
+/* Whether CUR, the current slot, holds a snapshot read from the files. */
+static bool loaded(const struct podip_slot *cur)
+{
+    return cur != &fallback;
+}
 
 static struct {
     _Alignas(64) _Atomic pid_t owner; /* whose thread is reloading, or 0 */
@@ -685,7 +691,7 @@ static void rewrite(struct podip_slot *s, const struct podip_conf *conf)
 static void publish(long long now)
 {
     struct podip_slot *cur = atomic_load_explicit(&podip_hot.current, memory_order_relaxed);
-    if (cur != NULL && memcmp(&cur->conf, &work.conf, sizeof work.conf) == 0)
+    if (loaded(cur) && memcmp(&cur->conf, &work.conf, sizeof work.conf) == 0)
         return;
     int pick = -1;
     for (int i = 0; i < SLOTS && pick < 0; i++)
@@ -706,7 +712,7 @@ static void publish(long long now)
         rewrite(&slots[pick], &work.conf);
         work.used[pick] = true;
     }
-    if (cur != NULL)
+    if (loaded(cur))
         work.retired[cur - slots] = now;
     atomic_store_explicit(&podip_hot.current, &slots[pick], memory_order_release);
 }
@@ -727,7 +733,7 @@ static void reload(time_t now)
     if (!take_owner(getpid()))
         return;
     struct podip_slot *cur = atomic_load_explicit(&podip_hot.current, memory_order_relaxed);
-    if (cur != NULL && now == atomic_load_explicit(&podip_hot.checked, memory_order_relaxed)) {
+    if (loaded(cur) && now == atomic_load_explicit(&podip_hot.checked, memory_order_relaxed)) {
         atomic_store_explicit(&busy.owner, 0, memory_order_release); /* just done by another */
         return;
     }
@@ -737,17 +743,17 @@ static void reload(time_t now)
     struct file_id conf_id, resolv_id;
     identify(PODIP_CONF_PATH, &conf_id);
     identify(PODIP_RESOLV_PATH, &resolv_id);
-    if (cur == NULL || !same_file(&conf_id, &work.conf_id) ||
+    if (!loaded(cur) || !same_file(&conf_id, &work.conf_id) ||
         !same_file(&resolv_id, &work.resolv_id)) {
         long long real = clock_ns(CLOCK_REALTIME_COARSE);
-        bool changing = cur != NULL && (settling(&conf_id, real) || settling(&resolv_id, real));
+        bool changing = loaded(cur) && (settling(&conf_id, real) || settling(&resolv_id, real));
         if (!changing) {
             struct podip_load info;
             podip_conf_load(&work.conf, &info, &work.parser, work.chunk, sizeof work.chunk, NULL,
                             NULL);
             changing = info.conf_status == PODIP_FILE_CHANGING ||
                        info.resolv_status == PODIP_FILE_CHANGING;
-            if (!changing || cur == NULL)
+            if (!changing || !loaded(cur))
                 publish(clock_ns(CLOCK_MONOTONIC_COARSE));
         }
         if (!changing) {
@@ -770,11 +776,10 @@ static void first_load(void)
 struct podip_slot *podip_conf_slot_slow(void)
 {
     struct podip_slot *s = atomic_load_explicit(&podip_hot.current, memory_order_acquire);
-    if (s == NULL) {
+    if (!loaded(s)) {
         /* the first lookup reads the files; concurrent first lookups wait for it */
         pthread_once(&first_once, first_load);
-        s = atomic_load_explicit(&podip_hot.current, memory_order_acquire);
-        return s != NULL ? s : &fallback;
+        return atomic_load_explicit(&podip_hot.current, memory_order_acquire);
     }
     time_t now = time(NULL);
     if (now != atomic_load_explicit(&podip_hot.checked, memory_order_relaxed)) {

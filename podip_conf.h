@@ -89,7 +89,7 @@ struct podip_slot {
 };
 
 struct podip_hot {
-    _Alignas(64) _Atomic(struct podip_slot *) current;
+    _Alignas(64) _Atomic(struct podip_slot *) current; /* never NULL */
     _Atomic time_t checked; /* time(NULL) when the files were last looked at */
 };
 
@@ -108,7 +108,7 @@ struct podip_view {
 static inline struct podip_view podip_conf_begin(void)
 {
     struct podip_slot *s = atomic_load_explicit(&podip_hot.current, memory_order_acquire);
-    if (s == NULL || time(NULL) != atomic_load_explicit(&podip_hot.checked, memory_order_relaxed))
+    if (time(NULL) != atomic_load_explicit(&podip_hot.checked, memory_order_relaxed))
         s = podip_conf_slot_slow();
     return (struct podip_view){s, atomic_load_explicit(&s->seq, memory_order_acquire)};
 }
