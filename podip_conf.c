@@ -27,7 +27,7 @@ static struct podip_slot fallback = {
     .conf =
         {
             /* what index_ends() computes for them: cluster.local and .pod */
-            .ends = {['l'] = true, ['L'] = true, ['d'] = true, ['D'] = true},
+            .ends = {['l'] = true, ['L'] = true, ['d'] = true, ['D'] = true, ['.'] = true},
             .nzones = 1,
             .zones = {{.len = 17, .text = "pod.cluster.local"}},
             .relative = true,
@@ -101,6 +101,7 @@ static void index_ends(struct podip_conf *conf)
         may_end_with(conf, (unsigned char)conf->wildcards[i].text[conf->wildcards[i].len - 1]);
     if (conf->nzones > 0)
         may_end_with(conf, 'd'); /* a relative LABEL.NAMESPACE.pod */
+    conf->ends['.'] = true;      /* an absolute name: its byte before the dot decides */
 }
 
 /* add_domain into CONF's zones (pod.DOMAIN) or wildcards, keeping `ends`. */

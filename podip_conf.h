@@ -34,9 +34,10 @@ struct podip_cidr {
 struct podip_conf {
     /* ends[c] is true when a name this snapshot owns may end with byte c
      * (after one trailing dot): the last byte of a zone or wildcard, in
-     * either case, and the 'd' of a relative ".pod". A lookup rejects
-     * every other name with one test; a superset is always safe. Kept by
-     * podip_conf_add_zone/add_wildcard and the parser. */
+     * either case, and the 'd' of a relative ".pod"; and '.', so that the
+     * byte before a trailing dot is looked at (podip_may_own). A lookup
+     * rejects every other name with one test; a superset is always safe.
+     * Kept by podip_conf_add_zone/add_wildcard and the parser. */
     bool ends[256];
     unsigned nzones;
     unsigned nnamespaces;

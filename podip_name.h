@@ -50,11 +50,15 @@ enum podip_kind podip_classify(const char *name, const struct podip_conf *conf,
 /* Most names a host looks up are not ours, so the lookups ask this first,
  * inline: NAME's length without its trailing dot (LEN is its strlen), or 0
  * when NAME cannot be one CONF owns, told by its last byte alone; then
- * podip_classify() says PODIP_PASS, PODIP_WHY_NOT_OURS. */
+ * podip_classify() says PODIP_PASS, PODIP_WHY_NOT_OURS. A '.' is always in
+ * `ends`, so a name without a trailing dot is judged in one test. */
 static inline size_t podip_may_own(const char *name, size_t len, const struct podip_conf *conf)
 {
-    size_t n = len > 0 && name[len - 1] == '.' ? len - 1 : len;
-    return n > 0 && podip_conf_may_end_with(conf, (unsigned char)name[n - 1]) ? n : 0;
+    if (len == 0 || !podip_conf_may_end_with(conf, (unsigned char)name[len - 1]))
+        return 0;
+    if (name[len - 1] != '.')
+        return len;
+    return len > 1 && podip_conf_may_end_with(conf, (unsigned char)name[len - 2]) ? len - 1 : 0;
 }
 
 /* podip_classify() of a NAME (LEN bytes, its strlen) that podip_may_own()
