@@ -20,6 +20,12 @@ rm -rf "$out/werror" && mkdir -p "$out/werror"
 (cd "$out/werror" && "$src/configure" -q --enable-werror && make -j"$jobs" &&
     make -j"$jobs" check || { cat tests/*.log 2>/dev/null | tail -200; exit 1; })
 
+step "make distcheck: the tarball builds, installs and passes the build-tree tests"
+# The root-only integration tests already ran above; running them again
+# inside distcheck would only cost CI time.
+(cd "$out/werror" &&
+    make distcheck TESTS="$(make -s print-unit-tests) tests/symbols.sh tests/glibc.sh")
+
 step "unit tests under AddressSanitizer and UndefinedBehaviorSanitizer"
 rm -rf "$out/asan" && mkdir -p "$out/asan"
 (cd "$out/asan" && "$src/configure" -q --enable-werror \
