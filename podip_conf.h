@@ -68,12 +68,6 @@ bool podip_conf_add_wildcard(struct podip_conf *conf, const char *domain, unsign
  * (SPEC §6); never NULL. Lookups use podip_conf_begin() instead. */
 const struct podip_conf *podip_conf_snapshot(void);
 
-/* Whether a name ending with byte C may be one CONF owns (see `ends`). */
-static inline bool podip_conf_may_end_with(const struct podip_conf *conf, unsigned char c)
-{
-    return conf->ends[c];
-}
-
 /* The snapshot for one lookup: podip_conf_begin() gives a view, the lookup
  * classifies under view.conf, then asks podip_conf_unchanged(view); if
  * false, a reload rewrote the snapshot meanwhile (see podip_conf.c) and the

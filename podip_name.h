@@ -54,11 +54,11 @@ enum podip_kind podip_classify(const char *name, const struct podip_conf *conf,
  * `ends`, so a name without a trailing dot is judged in one test. */
 static inline size_t podip_may_own(const char *name, size_t len, const struct podip_conf *conf)
 {
-    if (len == 0 || !podip_conf_may_end_with(conf, (unsigned char)name[len - 1]))
+    if (len == 0 || !conf->ends[(unsigned char)name[len - 1]])
         return 0;
     if (name[len - 1] != '.')
         return len;
-    return len > 1 && podip_conf_may_end_with(conf, (unsigned char)name[len - 2]) ? len - 1 : 0;
+    return len > 1 && conf->ends[(unsigned char)name[len - 2]] ? len - 1 : 0;
 }
 
 /* podip_classify() of a NAME (LEN bytes, its strlen) that podip_may_own()

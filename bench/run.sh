@@ -217,9 +217,10 @@ for f in "$cg"/out.*; do
             verdict="FAIL (at most $target)"
         fi
     fi
-    # podip_conf_begin/unchanged (podip_conf.c), inclusive, as called
-    conf=$(callgrind_annotate --inclusive=yes --threshold=100 "$f" 2>/dev/null |
-        awk '/=> .*podip_conf_(begin|unchanged|snapshot) \(/ { n += $1 } END { print n + 0 }')
+    # podip_conf_begin/unchanged, inline from podip_conf.h: what callgrind
+    # counts at their lines, inclusive (time(), and the slow path if called)
+    conf=$(callgrind_annotate --inclusive=yes --auto=no --threshold=100 "$f" 2>/dev/null |
+        awk '/^ *[0-9,]+ .*podip_conf\.h:/ { v = $1; gsub(",", "", v); n += v } END { print n + 0 }')
     printf '| %s | %s | %s | %s | %s | %s |\n' "$entry" "$name" "$outcome" "$ir" "$conf" "$verdict"
     rows=$((rows + 1))
 done
