@@ -16,6 +16,8 @@ benchmark="valgrind dnsmasq-base iproute2 util-linux"
 # trixie keys), the tree copied with git ls-files, a web server in python3
 package="build-essential dpkg-dev debhelper dh-nss libcmocka-dev pkgconf lintian mmdebstrap debian-archive-keyring git python3 iproute2"
 packages="$build $integration $sanitizers $configuration $robustness $benchmark $package"
+# `install-deps.sh build` installs only what building the module needs (tests/demo.sh)
+[ "${1:-}" = build ] && packages="$build"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
