@@ -795,6 +795,6 @@ const struct podip_conf *podip_conf_snapshot(void)
     struct podip_view v;
     do
         v = podip_conf_begin();
-    while (v.ticket & 1); /* being rewritten: a reload has published another */
+    while (!podip_conf_unchanged(v)); /* being rewritten: a reload has published another */
     return &v.slot->conf;
 }
