@@ -13,9 +13,13 @@
 
 #define EXPORT __attribute__((visibility("default")))
 
-/* Called through the GOT, not a PLT stub: two instructions less a call. */
+/* Called through the GOT, not a PLT stub: an instruction less a lookup
+ * (GCC; clang has no such attribute). */
+#ifdef __has_attribute
+#if __has_attribute(noplt)
 extern __typeof__(strlen) strlen __attribute__((noplt));
-extern __typeof__(memcpy) memcpy __attribute__((noplt));
+#endif
+#endif
 
 NSS_DECLARE_MODULE_FUNCTIONS(podip)
 

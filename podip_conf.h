@@ -91,8 +91,13 @@ struct podip_hot {
 /* hidden: the module reaches it without a GOT load */
 extern struct podip_hot podip_hot __attribute__((visibility("hidden")));
 
-/* Called through the GOT, not a PLT stub: two instructions less a lookup. */
+/* Called through the GOT, not a PLT stub: an instruction less a lookup
+ * (GCC; clang has no such attribute). */
+#ifdef __has_attribute
+#if __has_attribute(noplt)
 extern __typeof__(time) time __attribute__((noplt));
+#endif
+#endif
 
 /* The slot to use when the fast path of podip_conf_begin() cannot tell:
  * after the first load, or the files' check, when a second has passed. */
