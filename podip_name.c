@@ -116,29 +116,39 @@ static bool parse_ipv4(const char *s, size_t len, uint8_t addr[4])
     return s == end;
 }
 
+/* A digit's value; every other byte is worth NOT_DIGIT, so large that any
+ * number with it in is out of range, which one compare then tells. */
+enum { NOT_DIGIT = 200 };
+static const uint8_t digit_value[256] = {
+    [0 ... '0' - 1] = NOT_DIGIT,
+    ['0'] = 0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+    ['9' + 1 ... 255] = NOT_DIGIT,
+};
+
 /* One part of a dashed IPv4 address at S, 0-255 without a leading zero,
  * which the byte SEP must end. A part has at most three digits, so they
  * are read without a loop, each end looked for before the next digit.
- * Returns where SEP is, or NULL. */
+ * Two digits make 10-99 and three 100-255 exactly when none is a
+ * NOT_DIGIT and the first is no leading zero. Returns where SEP is, or
+ * NULL. */
 static inline const char *ipv4_part(const char *s, char sep, uint8_t *part)
 {
-    unsigned a = (unsigned char)s[0] - (unsigned)'0';
-    if (a > 9)
+    unsigned v = digit_value[(unsigned char)s[0]];
+    if (v > 9)
         return NULL;
     if (s[1] == sep) {
-        *part = (uint8_t)a;
+        *part = (uint8_t)v;
         return s + 1;
     }
-    unsigned b = (unsigned char)s[1] - (unsigned)'0';
-    if (b > 9 || a == 0) /* a leading zero */
+    v = v * 10 + digit_value[(unsigned char)s[1]];
+    if (v - 10 > 99 - 10)
         return NULL;
     if (s[2] == sep) {
-        *part = (uint8_t)(a * 10 + b);
+        *part = (uint8_t)v;
         return s + 2;
     }
-    unsigned c = (unsigned char)s[2] - (unsigned)'0';
-    unsigned v = a * 100 + b * 10 + c;
-    if (c > 9 || v > 255 || s[3] != sep)
+    v = v * 10 + digit_value[(unsigned char)s[2]];
+    if (v > 255 || s[3] != sep)
         return NULL;
     *part = (uint8_t)v;
     return s + 3;
@@ -289,7 +299,8 @@ static inline const char *usual_pod(const char *name, size_t len, struct podip_o
         return NULL;
     while (is(*c, NS_CHAR))
         c++;
-    if (c != end || c == ns || end - ns > PODIP_LABEL_MAX || end[-1] == '-')
+    /* one unsigned compare: not empty, and at most PODIP_LABEL_MAX */
+    if (c != end || (size_t)(end - ns) - 1 >= PODIP_LABEL_MAX || end[-1] == '-')
         return NULL;
     out->family = AF_INET;
     return ns;
@@ -499,7 +510,11 @@ static inline bool same_text(const char *s, const char *t, size_t len)
 {
     if (len < 8 || load8(s + len - 8) != load8(t + len - 8) || load8(s) != load8(t))
         return false;
-    for (size_t i = 8; i + 8 < len; i += 8)
+    if (len <= 16)
+        return true;
+    if (load8(s + 8) != load8(t + 8)) /* most zones end within 24 bytes */
+        return false;
+    for (size_t i = 16; i + 8 < len; i += 8)
         if (load8(s + i) != load8(t + i))
             return false;
     return true;
@@ -535,7 +550,7 @@ enum podip_kind podip_classify_candidate(const char *name, size_t len, size_t n,
     out->namelen = n;
     out->relative = false;
     out->zone = 0;
-    if (conf->nnamespaces != 0 || conf->nallow != 0)
+    if ((conf->nnamespaces | conf->nallow) != 0) /* one test, no branch */
         return answer_restricted(conf, ns, (size_t)(name + head - ns), out);
     return settle(out, PODIP_ADDRESS, PODIP_WHY_POD);
 }
