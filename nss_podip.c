@@ -152,25 +152,60 @@ static inline enum result pack_tuple(const char *name, const struct podip_outcom
     return RESULT_ANSWER;
 }
 
-/* Classify NAME under the configuration snapshot, again if a reload
- * rewrote the snapshot meanwhile (podip_conf.c). Inline in every entry
- * point, as are the snapshot's checks (podip_conf.h) and the test that
- * rejects most names that are not ours before the classifier is called;
- * O is filled only when that test lets NAME through. */
-static inline __attribute__((always_inline)) enum podip_kind
-classify(const char *name, struct podip_outcome *o, uint32_t *ttl)
+/* One call of an entry point, in the entry point's frame. Most names are
+ * not ours and need only NAME and the error pointers after the calls of
+ * strlen and time; with the rest here, not in registers, the entry points
+ * save three registers instead of six. For that, the outcome is here too:
+ * its address goes to the classifier, so the compiler keeps the whole
+ * struct in memory and reads it back after each call. Each entry point
+ * fills only the fields it has. */
+struct call {
+    const char *name;
+    size_t len; /* strlen(name) */
+    size_t n;   /* what podip_may_own() said, under view */
+    struct podip_view view;
+    int *errnop, *h_errnop;
+    char *buffer;
+    size_t buflen;
+    struct gaih_addrtuple **pat; /* gethostbyname4_r */
+    int af;                      /* the hostent ones */
+    struct hostent *result;
+    struct podip_outcome o;
+};
+
+/* Whether C's name may be ours under the current snapshot: the test of
+ * podip_may_own(), inline, turns away most names before the classifier is
+ * called; when it does, only after checking that no reload rewrote the
+ * snapshot meanwhile (podip_conf.c). */
+static inline __attribute__((always_inline)) bool screen(struct call *c)
 {
-    size_t len = strlen(name);
     struct podip_view v;
-    enum podip_kind kind;
     do {
         v = podip_conf_begin();
-        const struct podip_conf *conf = &v.slot->conf;
-        size_t n = podip_may_own(name, len, conf);
-        kind = n != 0 ? podip_classify_candidate(name, len, n, conf, o) : PODIP_PASS;
-        *ttl = conf->ttl;
+        size_t n = podip_may_own(c->name, c->len, &v.slot->conf);
+        if (n != 0) {
+            c->view = v;
+            c->n = n;
+            return true;
+        }
     } while (!podip_conf_unchanged(v));
-    return kind;
+    return false;
+}
+
+/* Classify the name screen() let through, into C->o; again, screened
+ * anew, if a reload rewrote the snapshot meanwhile. */
+static inline __attribute__((always_inline)) enum podip_kind classify(struct call *c,
+                                                                      uint32_t *ttl)
+{
+    for (;;) {
+        const struct podip_conf *conf = &c->view.slot->conf;
+        enum podip_kind kind = podip_classify_candidate(c->name, c->len, c->n, conf, &c->o);
+        *ttl = conf->ttl;
+        if (podip_conf_unchanged(c->view))
+            return kind;
+        if (!screen(c))
+            return PODIP_PASS;
+    }
 }
 
 /* The hostent entry points, each one call of this, inlined so that the
@@ -184,20 +219,29 @@ gethostbyname3(const char *name, int af, struct hostent *result, char *buffer, s
     if (af != AF_INET && af != AF_INET6)
         return report(RESULT_BAD_FAMILY, errnop, h_errnop);
 
-    struct podip_outcome o;
+    struct call c;
+    c.name = name;
+    c.af = af;
+    c.result = result;
+    c.buffer = buffer;
+    c.buflen = buflen;
+    c.errnop = errnop;
+    c.h_errnop = h_errnop;
+    c.len = strlen(name);
+    if (!screen(&c)) /* most names: the answer is constants */
+        return report(RESULT_PASS, c.errnop, c.h_errnop);
+
     uint32_t ttl;
-    enum podip_kind kind = classify(name, &o, &ttl);
-    if (kind == PODIP_PASS) /* most names: the answer is constants */
-        return report(RESULT_PASS, errnop, h_errnop);
-    if (kind != PODIP_ADDRESS || o.family != af)
-        return report(result_for(kind, &o, af), errnop, h_errnop);
-    if (pack_hostent(name, &o, result, buffer, buflen) != RESULT_ANSWER)
-        return report(RESULT_SHORT_BUFFER, errnop, h_errnop);
+    enum podip_kind kind = classify(&c, &ttl);
+    if (kind != PODIP_ADDRESS || c.o.family != c.af)
+        return report(result_for(kind, &c.o, c.af), c.errnop, c.h_errnop);
+    if (pack_hostent(c.name, &c.o, c.result, c.buffer, c.buflen) != RESULT_ANSWER)
+        return report(RESULT_SHORT_BUFFER, c.errnop, c.h_errnop);
     if (ttlp != NULL)
         *ttlp = (int32_t)ttl;
     if (canonp != NULL)
-        *canonp = result->h_name;
-    return report(RESULT_ANSWER, errnop, h_errnop);
+        *canonp = c.result->h_name;
+    return report(RESULT_ANSWER, c.errnop, c.h_errnop);
 }
 
 EXPORT enum nss_status _nss_podip_gethostbyname3_r(const char *name, int af, struct hostent *result,
@@ -225,16 +269,24 @@ EXPORT enum nss_status _nss_podip_gethostbyname4_r(const char *name, struct gaih
                                                    char *buffer, size_t buflen, int *errnop,
                                                    int *h_errnop, int32_t *ttlp)
 {
-    struct podip_outcome o;
+    struct call c;
+    c.name = name;
+    c.pat = pat;
+    c.buffer = buffer;
+    c.buflen = buflen;
+    c.errnop = errnop;
+    c.h_errnop = h_errnop;
+    c.len = strlen(name);
+    if (!screen(&c)) /* most names: the answer is constants */
+        return report(RESULT_PASS, c.errnop, c.h_errnop);
+
     uint32_t ttl;
-    enum podip_kind kind = classify(name, &o, &ttl);
-    if (kind == PODIP_PASS) /* most names: the answer is constants */
-        return report(RESULT_PASS, errnop, h_errnop);
+    enum podip_kind kind = classify(&c, &ttl);
     if (kind != PODIP_ADDRESS) /* any family will do */
-        return report(result_for(kind, &o, AF_UNSPEC), errnop, h_errnop);
-    if (pack_tuple(name, &o, pat, buffer, buflen) != RESULT_ANSWER)
-        return report(RESULT_SHORT_BUFFER, errnop, h_errnop);
+        return report(result_for(kind, &c.o, AF_UNSPEC), c.errnop, c.h_errnop);
+    if (pack_tuple(c.name, &c.o, c.pat, c.buffer, c.buflen) != RESULT_ANSWER)
+        return report(RESULT_SHORT_BUFFER, c.errnop, c.h_errnop);
     if (ttlp != NULL)
         *ttlp = (int32_t)ttl;
-    return report(RESULT_ANSWER, errnop, h_errnop);
+    return report(RESULT_ANSWER, c.errnop, c.h_errnop);
 }
