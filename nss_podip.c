@@ -110,14 +110,14 @@ static inline enum result pack_hostent(const char *name, const struct podip_outc
     list[0] = addr;
     list[1] = NULL;
     copy_addr(addr, o);
-    memcpy(h_name, name, o->namelen);
-    h_name[o->namelen] = '\0';
-
     result->h_name = h_name;
     result->h_aliases = aliases;
     result->h_addrtype = o->family;
     result->h_length = (int)alen;
     result->h_addr_list = list;
+    /* the name last: then no pointer needs saving across the call */
+    h_name[o->namelen] = '\0';
+    memcpy(h_name, name, o->namelen);
     return RESULT_ANSWER;
 }
 
@@ -139,9 +139,6 @@ static inline enum result pack_tuple(const char *name, const struct podip_outcom
                                               pad_for(buffer, alignof(struct gaih_addrtuple)));
         h_name = (char *)(t + 1);
     }
-    memcpy(h_name, name, o->namelen);
-    h_name[o->namelen] = '\0';
-
     t->next = NULL;
     t->name = h_name;
     t->family = o->family;
@@ -149,6 +146,9 @@ static inline enum result pack_tuple(const char *name, const struct podip_outcom
     copy_addr(t->addr, o);
     t->scopeid = 0;
     *pat = t;
+    /* the name last: then no pointer needs saving across the call */
+    h_name[o->namelen] = '\0';
+    memcpy(h_name, name, o->namelen);
     return RESULT_ANSWER;
 }
 
