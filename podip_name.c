@@ -133,24 +133,24 @@ static const uint8_t digit_value[256] = {
  * NULL. */
 static inline const char *ipv4_part(const char *s, char sep, uint8_t *part)
 {
-    unsigned v = digit_value[(unsigned char)s[0]];
-    if (v > 9)
+    unsigned a = digit_value[(unsigned char)s[0]];
+    if (a > 9)
         return NULL;
     if (s[1] == sep) {
-        *part = (uint8_t)v;
+        *part = (uint8_t)a;
         return s + 1;
     }
-    v = v * 10 + digit_value[(unsigned char)s[1]];
-    if (v - 10 > 99 - 10)
+    unsigned ab = a * 10 + digit_value[(unsigned char)s[1]];
+    if (ab - 10 > 99 - 10)
         return NULL;
     if (s[2] == sep) {
-        *part = (uint8_t)v;
+        *part = (uint8_t)ab;
         return s + 2;
     }
-    v = v * 10 + digit_value[(unsigned char)s[2]];
-    if (v > 255 || s[3] != sep)
+    unsigned abc = ab * 10 + digit_value[(unsigned char)s[2]];
+    if (abc > 255 || s[3] != sep)
         return NULL;
-    *part = (uint8_t)v;
+    *part = (uint8_t)abc;
     return s + 3;
 }
 
@@ -290,10 +290,11 @@ static inline const char *usual_pod(const char *name, size_t len, struct podip_o
 {
     const char *end = name + len;
     const char *dot = parse_ipv4_dotted(name, out->addr);
-    if (dot == NULL || dot == end)
+    if (dot == NULL)
         return NULL;
     /* the namespace: NS_CHAR bytes up to the '.' at `end`, not empty, the
-     * first and the last not '-' */
+     * first and the last not '-'. A '.' ends the scan, so if the address
+     * ran up to `end`, it stops past it, on the zone, and c != end. */
     const char *ns = dot + 1, *c = ns;
     if (*ns == '-')
         return NULL;
