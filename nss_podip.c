@@ -85,21 +85,25 @@ static inline size_t addr_size(int family)
 }
 
 /* Two constant sizes, which the compiler copies without a call. */
-static inline void copy_addr(void *to, const struct podip_outcome *o)
+static inline void copy_addr(void *to, int family, const uint8_t *addr)
 {
-    if (o->family == AF_INET)
-        memcpy(to, o->addr, 4);
+    if (family == AF_INET)
+        memcpy(to, addr, 4);
     else
-        memcpy(to, o->addr, 16);
+        memcpy(to, addr, 16);
 }
 
 /* Each packer computes the bytes it needs, checks the buffer once, then
- * fills it front to back: pointers first, where the alignment is. */
+ * fills it front to back: pointers first, where the alignment is. O's
+ * fields are read once: the compiler cannot tell that the stores into the
+ * caller's buffer leave O alone. */
 static inline enum result pack_hostent(const char *name, const struct podip_outcome *o,
                                        struct hostent *result, char *buffer, size_t buflen)
 {
-    size_t alen = addr_size(o->family), pad = pad_for(buffer, alignof(char *));
-    if (buflen < pad + 3 * sizeof(char *) + alen + o->namelen + 1)
+    int family = o->family;
+    size_t namelen = o->namelen;
+    size_t alen = addr_size(family), pad = pad_for(buffer, alignof(char *));
+    if (buflen < pad + 3 * sizeof(char *) + alen + namelen + 1)
         return RESULT_SHORT_BUFFER;
 
     char **aliases = (char **)(void *)(buffer + pad);
@@ -109,15 +113,15 @@ static inline enum result pack_hostent(const char *name, const struct podip_outc
     aliases[0] = NULL;
     list[0] = addr;
     list[1] = NULL;
-    copy_addr(addr, o);
+    copy_addr(addr, family, o->addr);
     result->h_name = h_name;
     result->h_aliases = aliases;
-    result->h_addrtype = o->family;
+    result->h_addrtype = family;
     result->h_length = (int)alen;
     result->h_addr_list = list;
     /* the name last: then no pointer needs saving across the call */
-    h_name[o->namelen] = '\0';
-    memcpy(h_name, name, o->namelen);
+    h_name[namelen] = '\0';
+    memcpy(h_name, name, namelen);
     return RESULT_ANSWER;
 }
 
@@ -126,8 +130,10 @@ static inline enum result pack_hostent(const char *name, const struct podip_outc
 static inline enum result pack_tuple(const char *name, const struct podip_outcome *o,
                                      struct gaih_addrtuple **pat, char *buffer, size_t buflen)
 {
+    int family = o->family;
+    size_t namelen = o->namelen;
     struct gaih_addrtuple *t = *pat;
-    size_t need = o->namelen + 1;
+    size_t need = namelen + 1;
     if (t == NULL)
         need += pad_for(buffer, alignof(struct gaih_addrtuple)) + sizeof *t;
     if (buflen < need)
@@ -141,14 +147,14 @@ static inline enum result pack_tuple(const char *name, const struct podip_outcom
     }
     t->next = NULL;
     t->name = h_name;
-    t->family = o->family;
+    t->family = family;
     memset(t->addr, 0, sizeof t->addr);
-    copy_addr(t->addr, o);
+    copy_addr(t->addr, family, o->addr);
     t->scopeid = 0;
     *pat = t;
     /* the name last: then no pointer needs saving across the call */
-    h_name[o->namelen] = '\0';
-    memcpy(h_name, name, o->namelen);
+    h_name[namelen] = '\0';
+    memcpy(h_name, name, namelen);
     return RESULT_ANSWER;
 }
 
