@@ -194,7 +194,9 @@ static inline __attribute__((always_inline)) bool screen(struct call *c)
             c->n = n;
             return true;
         }
-    } while (!podip_conf_unchanged(v));
+        /* a rewrite meanwhile is rare: said so, the loop is laid out
+         * without the padding a hot loop gets before its top */
+    } while (__builtin_expect(!podip_conf_unchanged(v), 0));
     return false;
 }
 
@@ -220,9 +222,9 @@ static inline __attribute__((always_inline)) enum nss_status
 gethostbyname3(const char *name, int af, struct hostent *result, char *buffer, size_t buflen,
                int *errnop, int *h_errnop, int32_t *ttlp, char **canonp)
 {
-    if (af == AF_UNSPEC)
-        af = AF_INET;
-    if (af != AF_INET && af != AF_INET6)
+    /* AF_UNSPEC, AF_INET or AF_INET6, in one compare and one bit test */
+    if ((unsigned)af > AF_INET6 ||
+        !((1u << AF_UNSPEC | 1u << AF_INET | 1u << AF_INET6) >> af & 1))
         return report(RESULT_BAD_FAMILY, errnop, h_errnop);
 
     struct call c;
@@ -232,22 +234,24 @@ gethostbyname3(const char *name, int af, struct hostent *result, char *buffer, s
     c.buffer = buffer;
     c.buflen = buflen;
     c.errnop = errnop;
-    c.h_errnop = h_errnop;
+    /* h_errnop not: the 7th argument is in memory already */
     c.len = strlen(name);
     if (!screen(&c)) /* most names: the answer is constants */
-        return report(RESULT_PASS, c.errnop, c.h_errnop);
+        return report(RESULT_PASS, c.errnop, h_errnop);
 
     uint32_t ttl;
     enum podip_kind kind = classify(&c, &ttl);
-    if (kind != PODIP_ADDRESS || c.o.family != c.af)
-        return report(result_for(kind, &c.o, c.af), c.errnop, c.h_errnop);
+    /* AF_UNSPEC means AF_INET here, told only now: most names never get here */
+    int family = c.af == AF_UNSPEC ? AF_INET : c.af;
+    if (kind != PODIP_ADDRESS || c.o.family != family)
+        return report(result_for(kind, &c.o, family), c.errnop, h_errnop);
     if (pack_hostent(c.name, &c.o, c.result, c.buffer, c.buflen) != RESULT_ANSWER)
-        return report(RESULT_SHORT_BUFFER, c.errnop, c.h_errnop);
+        return report(RESULT_SHORT_BUFFER, c.errnop, h_errnop);
     if (ttlp != NULL)
         *ttlp = (int32_t)ttl;
     if (canonp != NULL)
         *canonp = c.result->h_name;
-    return report(RESULT_ANSWER, c.errnop, c.h_errnop);
+    return report(RESULT_ANSWER, c.errnop, h_errnop);
 }
 
 EXPORT enum nss_status _nss_podip_gethostbyname3_r(const char *name, int af, struct hostent *result,

@@ -110,8 +110,10 @@ struct podip_view {
 
 static inline struct podip_view podip_conf_begin(void)
 {
+    /* time() first: then the slot need not be kept across the call */
+    time_t now = time(NULL);
     struct podip_slot *s = atomic_load_explicit(&podip_hot.current, memory_order_acquire);
-    if (time(NULL) != atomic_load_explicit(&podip_hot.checked, memory_order_relaxed))
+    if (now != atomic_load_explicit(&podip_hot.checked, memory_order_relaxed))
         s = podip_conf_slot_slow();
     /* An odd sequence number: the slot is being rewritten, and what is
      * read under it may be a mix. Its ticket is made even, one below any
