@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The glibc NSS entry points (SPEC §4): classify, then pack the outcome into
  * the caller's buffer. Nothing here allocates, opens, prints or locks. */
+#include <assert.h>
 #include <errno.h>
 #include <netdb.h>
 #include <nss.h>
@@ -79,11 +80,6 @@ static inline size_t pad_for(const char *p, size_t align)
     return -(uintptr_t)p % align;
 }
 
-static inline size_t addr_size(int family)
-{
-    return family == AF_INET ? 4 : 16;
-}
-
 /* Two constant sizes, which the compiler copies without a call. */
 static inline void copy_addr(void *to, int family, const uint8_t *addr)
 {
@@ -97,12 +93,12 @@ static inline void copy_addr(void *to, int family, const uint8_t *addr)
  * fills it front to back: pointers first, where the alignment is. O's
  * fields are read once: the compiler cannot tell that the stores into the
  * caller's buffer leave O alone. */
-static inline enum result pack_hostent(const char *name, const struct podip_outcome *o,
-                                       struct hostent *result, char *buffer, size_t buflen)
+static inline __attribute__((always_inline)) enum result
+pack_hostent_as(int family, size_t alen, const char *name, const struct podip_outcome *o,
+                struct hostent *result, char *buffer, size_t buflen)
 {
-    int family = o->family;
     size_t namelen = o->namelen;
-    size_t alen = addr_size(family), pad = pad_for(buffer, alignof(char *));
+    size_t pad = pad_for(buffer, alignof(char *));
     if (buflen < pad + 3 * sizeof(char *) + alen + namelen + 1)
         return RESULT_SHORT_BUFFER;
 
@@ -113,7 +109,7 @@ static inline enum result pack_hostent(const char *name, const struct podip_outc
     aliases[0] = NULL;
     list[0] = addr;
     list[1] = NULL;
-    copy_addr(addr, family, o->addr);
+    memcpy(addr, o->addr, alen);
     result->h_name = h_name;
     result->h_aliases = aliases;
     result->h_addrtype = family;
@@ -123,6 +119,16 @@ static inline enum result pack_hostent(const char *name, const struct podip_outc
     h_name[namelen] = '\0';
     memcpy(h_name, name, namelen);
     return RESULT_ANSWER;
+}
+
+/* One packer per family, so that the address's size is a constant: one
+ * branch on the family instead of one per use of the size. */
+static inline enum result pack_hostent(const char *name, const struct podip_outcome *o,
+                                       struct hostent *result, char *buffer, size_t buflen)
+{
+    if (o->family == AF_INET)
+        return pack_hostent_as(AF_INET, 4, name, o, result, buffer, buflen);
+    return pack_hostent_as(AF_INET6, 16, name, o, result, buffer, buflen);
 }
 
 /* nscd hands in a tuple of its own in *pat and expects the first record
@@ -200,15 +206,23 @@ static inline __attribute__((always_inline)) bool screen(struct call *c)
     return false;
 }
 
-/* Classify the name screen() let through, into C->o; again, screened
- * anew, if a reload rewrote the snapshot meanwhile. */
-static inline __attribute__((always_inline)) enum podip_kind classify(struct call *c,
-                                                                      uint32_t *ttl)
+/* Classify the name screen() let through, into C->o, under C->view; the
+ * outcome holds if podip_conf_unchanged(C->view) after. */
+static inline __attribute__((always_inline)) enum podip_kind classify_once(struct call *c,
+                                                                           uint32_t *ttl)
+{
+    const struct podip_conf *conf = &c->view.slot->conf;
+    enum podip_kind kind = podip_classify_candidate(c->name, c->len, c->n, conf, &c->o);
+    *ttl = conf->ttl;
+    return kind;
+}
+
+/* Classify the name screen() let through; again, screened anew, if a
+ * reload rewrote the snapshot meanwhile. */
+static inline __attribute__((always_inline)) enum podip_kind classify(struct call *c, uint32_t *ttl)
 {
     for (;;) {
-        const struct podip_conf *conf = &c->view.slot->conf;
-        enum podip_kind kind = podip_classify_candidate(c->name, c->len, c->n, conf, &c->o);
-        *ttl = conf->ttl;
+        enum podip_kind kind = classify_once(c, ttl);
         if (podip_conf_unchanged(c->view))
             return kind;
         if (!screen(c))
@@ -216,15 +230,21 @@ static inline __attribute__((always_inline)) enum podip_kind classify(struct cal
     }
 }
 
+static enum nss_status gethostbyname3_again(const char *name, int af, struct hostent *result,
+                                            char *buffer, size_t buflen, int *errnop, int *h_errnop,
+                                            int32_t *ttlp, char **canonp);
+
 /* The hostent entry points, each one call of this, inlined so that the
- * derived ones pay for no chain of calls. */
+ * derived ones pay for no chain of calls. A reload while the name is
+ * classified, which is rare, makes the call begin again out of line
+ * (AGAIN: there, classify() retries in a loop): then the entry points have
+ * no loop around the classifier and keep nothing in a saved register. */
 static inline __attribute__((always_inline)) enum nss_status
 gethostbyname3(const char *name, int af, struct hostent *result, char *buffer, size_t buflen,
-               int *errnop, int *h_errnop, int32_t *ttlp, char **canonp)
+               int *errnop, int *h_errnop, int32_t *ttlp, char **canonp, bool again)
 {
     /* AF_UNSPEC, AF_INET or AF_INET6, in one compare and one bit test */
-    if ((unsigned)af > AF_INET6 ||
-        !((1u << AF_UNSPEC | 1u << AF_INET | 1u << AF_INET6) >> af & 1))
+    if ((unsigned)af > AF_INET6 || !((1u << AF_UNSPEC | 1u << AF_INET | 1u << AF_INET6) >> af & 1))
         return report(RESULT_BAD_FAMILY, errnop, h_errnop);
 
     struct call c;
@@ -240,9 +260,20 @@ gethostbyname3(const char *name, int af, struct hostent *result, char *buffer, s
         return report(RESULT_PASS, c.errnop, h_errnop);
 
     uint32_t ttl;
-    enum podip_kind kind = classify(&c, &ttl);
-    /* AF_UNSPEC means AF_INET here, told only now: most names never get here */
-    int family = c.af == AF_UNSPEC ? AF_INET : c.af;
+    enum podip_kind kind;
+    if (again) {
+        kind = classify(&c, &ttl);
+    } else {
+        kind = classify_once(&c, &ttl);
+        if (__builtin_expect(!podip_conf_unchanged(c.view), 0))
+            return gethostbyname3_again(c.name, c.af, c.result, c.buffer, c.buflen, c.errnop,
+                                        h_errnop, ttlp, canonp);
+    }
+    /* AF_UNSPEC means AF_INET here, told only now: most names never get
+     * here. Of the three families checked above, AF_INET and AF_INET6
+     * have AF_INET's bit and AF_UNSPEC none, so one OR tells it. */
+    static_assert((AF_INET6 & AF_INET) == AF_INET && AF_UNSPEC == 0, "AF_INET6 has AF_INET's bit");
+    int family = c.af | AF_INET;
     if (kind != PODIP_ADDRESS || c.o.family != family)
         return report(result_for(kind, &c.o, family), c.errnop, h_errnop);
     if (pack_hostent(c.name, &c.o, c.result, c.buffer, c.buflen) != RESULT_ANSWER)
@@ -254,25 +285,33 @@ gethostbyname3(const char *name, int af, struct hostent *result, char *buffer, s
     return report(RESULT_ANSWER, c.errnop, h_errnop);
 }
 
+static __attribute__((noinline, cold)) enum nss_status
+gethostbyname3_again(const char *name, int af, struct hostent *result, char *buffer, size_t buflen,
+                     int *errnop, int *h_errnop, int32_t *ttlp, char **canonp)
+{
+    return gethostbyname3(name, af, result, buffer, buflen, errnop, h_errnop, ttlp, canonp, true);
+}
+
 EXPORT enum nss_status _nss_podip_gethostbyname3_r(const char *name, int af, struct hostent *result,
                                                    char *buffer, size_t buflen, int *errnop,
                                                    int *h_errnop, int32_t *ttlp, char **canonp)
 {
-    return gethostbyname3(name, af, result, buffer, buflen, errnop, h_errnop, ttlp, canonp);
+    return gethostbyname3(name, af, result, buffer, buflen, errnop, h_errnop, ttlp, canonp, false);
 }
 
 EXPORT enum nss_status _nss_podip_gethostbyname2_r(const char *name, int af, struct hostent *result,
                                                    char *buffer, size_t buflen, int *errnop,
                                                    int *h_errnop)
 {
-    return gethostbyname3(name, af, result, buffer, buflen, errnop, h_errnop, NULL, NULL);
+    return gethostbyname3(name, af, result, buffer, buflen, errnop, h_errnop, NULL, NULL, false);
 }
 
 EXPORT enum nss_status _nss_podip_gethostbyname_r(const char *name, struct hostent *result,
                                                   char *buffer, size_t buflen, int *errnop,
                                                   int *h_errnop)
 {
-    return gethostbyname3(name, AF_INET, result, buffer, buflen, errnop, h_errnop, NULL, NULL);
+    return gethostbyname3(name, AF_INET, result, buffer, buflen, errnop, h_errnop, NULL, NULL,
+                          false);
 }
 
 EXPORT enum nss_status _nss_podip_gethostbyname4_r(const char *name, struct gaih_addrtuple **pat,
