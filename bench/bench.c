@@ -8,8 +8,11 @@
  *       -x: AI_NUMERICHOST.
  *   bench calls MODULE NAME...
  *       under callgrind: one measured call of gethostbyname2_r(AF_INET) and of
- *       gethostbyname4_r per name, each after an unmeasured one, each dumped
- *       with the label "ENTRY NAME".
+ *       gethostbyname4_r per name and start offset, each after an unmeasured
+ *       one, each dumped with the label "ENTRY NAME OFFSET". The name is
+ *       copied to each OFFSET 0-63 past a 64-byte boundary in turn: glibc's
+ *       strlen and memcpy cost a few instructions more or less depending on
+ *       where a string starts.
  *   bench loop MODULE LOOKUPS NAME...
  *       LOOKUPS calls of each entry point per name, for memcheck's heap summary.
  *   bench threads MODULE THREADS LOOKUPS NAME
@@ -145,41 +148,50 @@ static int cmd_calls(int argc, char **argv)
     int herr = 0;
     call4("10-0-0-1.default.pod.cluster.local", &herr); /* loads the configuration */
     for (int i = 0; i < argc; i++) {
-        const char *name = argv[i];
-        char label[300];
-        struct hostent h;
-        char buf[1024];
-        int err;
-        enum nss_status s;
+        size_t len = strlen(argv[i]);
+        if (len > 255) {
+            fprintf(stderr, "bench: %s: longer than 255 bytes\n", argv[i]);
+            return 1;
+        }
+        for (int off = 0; off < 64; off++) {
+            _Alignas(64) char at[64 + 256];
+            char *name = memcpy(at + off, argv[i], len + 1);
+            char label[300];
+            struct hostent h;
+            char buf[1024];
+            int err;
+            enum nss_status s;
 
-        /* The first call of each pair binds whatever it binds; the second
-         * is measured. --toggle-collect limits the count to the entry point.
-         * A pair that a second boundary splits is measured again: the
-         * module looks at its files once a second, and that look is not
-         * the cost of a lookup (under valgrind a second is a few calls). */
-        time_t t0;
-        do {
-            t0 = time(NULL);
-            module.by2(name, AF_INET, &h, buf, sizeof buf, &err, &herr);
-            CALLGRIND_ZERO_STATS;
-            s = module.by2(name, AF_INET, &h, buf, sizeof buf, &err, &herr);
-        } while (time(NULL) != t0);
-        snprintf(label, sizeof label, "gethostbyname2_r %s", name);
-        CALLGRIND_DUMP_STATS_AT(label);
-        printf("gethostbyname2_r %s %s\n", name, status_name(s, herr));
+            /* The first call of each pair binds whatever it binds; the
+             * second is measured. --toggle-collect limits the count to the
+             * entry point. A pair that a second boundary splits is measured
+             * again: the module looks at its files once a second, and that
+             * look is not the cost of a lookup (under valgrind a second is
+             * a few calls). */
+            time_t t0;
+            do {
+                t0 = time(NULL);
+                module.by2(name, AF_INET, &h, buf, sizeof buf, &err, &herr);
+                CALLGRIND_ZERO_STATS;
+                s = module.by2(name, AF_INET, &h, buf, sizeof buf, &err, &herr);
+            } while (time(NULL) != t0);
+            snprintf(label, sizeof label, "gethostbyname2_r %s %d", name, off);
+            CALLGRIND_DUMP_STATS_AT(label);
+            printf("gethostbyname2_r %s %d %s\n", name, off, status_name(s, herr));
 
-        struct gaih_addrtuple *pat = NULL;
-        int32_t ttl;
-        do {
-            t0 = time(NULL);
-            module.by4(name, &pat, buf, sizeof buf, &err, &herr, &ttl);
-            pat = NULL;
-            CALLGRIND_ZERO_STATS;
-            s = module.by4(name, &pat, buf, sizeof buf, &err, &herr, &ttl);
-        } while (time(NULL) != t0);
-        snprintf(label, sizeof label, "gethostbyname4_r %s", name);
-        CALLGRIND_DUMP_STATS_AT(label);
-        printf("gethostbyname4_r %s %s\n", name, status_name(s, herr));
+            struct gaih_addrtuple *pat = NULL;
+            int32_t ttl;
+            do {
+                t0 = time(NULL);
+                module.by4(name, &pat, buf, sizeof buf, &err, &herr, &ttl);
+                pat = NULL;
+                CALLGRIND_ZERO_STATS;
+                s = module.by4(name, &pat, buf, sizeof buf, &err, &herr, &ttl);
+            } while (time(NULL) != t0);
+            snprintf(label, sizeof label, "gethostbyname4_r %s %d", name, off);
+            CALLGRIND_DUMP_STATS_AT(label);
+            printf("gethostbyname4_r %s %d %s\n", name, off, status_name(s, herr));
+        }
     }
     return 0;
 }
