@@ -19,7 +19,15 @@
 #ifdef __has_attribute
 #if __has_attribute(noplt)
 extern __typeof__(strlen) strlen __attribute__((noplt));
+/* GCC's call of memcpy itself ignores noplt: the name is copied by memcpy
+ * under another C name, which GCC does not take for its builtin. */
+extern void *copy_name(void *restrict to, const void *restrict from, size_t n) __asm__("memcpy")
+    __attribute__((noplt));
+#define HAVE_COPY_NAME 1
 #endif
+#endif
+#ifndef HAVE_COPY_NAME
+#define copy_name memcpy
 #endif
 
 NSS_DECLARE_MODULE_FUNCTIONS(podip)
@@ -117,7 +125,7 @@ pack_hostent_as(int family, size_t alen, const char *name, const struct podip_ou
     result->h_addr_list = list;
     /* the name last: then no pointer needs saving across the call */
     h_name[namelen] = '\0';
-    memcpy(h_name, name, namelen);
+    copy_name(h_name, name, namelen);
     return RESULT_ANSWER;
 }
 
@@ -160,7 +168,7 @@ static inline enum result pack_tuple(const char *name, const struct podip_outcom
     *pat = t;
     /* the name last: then no pointer needs saving across the call */
     h_name[namelen] = '\0';
-    memcpy(h_name, name, namelen);
+    copy_name(h_name, name, namelen);
     return RESULT_ANSWER;
 }
 
@@ -174,7 +182,6 @@ static inline enum result pack_tuple(const char *name, const struct podip_outcom
 struct call {
     const char *name;
     size_t len; /* strlen(name) */
-    size_t n;   /* what podip_may_own() said, under view */
     struct podip_view view;
     int *errnop, *h_errnop;
     char *buffer;
@@ -185,11 +192,12 @@ struct call {
     struct podip_outcome o;
 };
 
-/* Whether C's name may be ours under the current snapshot: the test of
- * podip_may_own(), inline, turns away most names before the classifier is
- * called; when it does, only after checking that no reload rewrote the
- * snapshot meanwhile (podip_conf.c). */
-static inline __attribute__((always_inline)) bool screen(struct call *c)
+/* What podip_may_own() says of C's name under the current snapshot, kept
+ * in C->view: 0 if not ours. Its test, inline, turns away most names before
+ * the classifier is called; when it does, only after checking that no reload
+ * rewrote the snapshot meanwhile (podip_conf.c). The length is returned, not
+ * kept in C: the classifier's call is its only use, so nothing stores it. */
+static inline __attribute__((always_inline)) size_t screen(struct call *c)
 {
     struct podip_view v;
     do {
@@ -197,35 +205,36 @@ static inline __attribute__((always_inline)) bool screen(struct call *c)
         size_t n = podip_may_own(c->name, c->len, &v.slot->conf);
         if (n != 0) {
             c->view = v;
-            c->n = n;
-            return true;
+            return n;
         }
         /* a rewrite meanwhile is rare: said so, the loop is laid out
          * without the padding a hot loop gets before its top */
     } while (__builtin_expect(!podip_conf_unchanged(v), 0));
-    return false;
+    return 0;
 }
 
-/* Classify the name screen() let through, into C->o, under C->view; the
- * outcome holds if podip_conf_unchanged(C->view) after. */
-static inline __attribute__((always_inline)) enum podip_kind classify_once(struct call *c,
+/* Classify the name screen() let through (N: what it returned), into C->o,
+ * under C->view; the outcome holds if podip_conf_unchanged(C->view) after. */
+static inline __attribute__((always_inline)) enum podip_kind classify_once(struct call *c, size_t n,
                                                                            uint32_t *ttl)
 {
     const struct podip_conf *conf = &c->view.slot->conf;
-    enum podip_kind kind = podip_classify_candidate(c->name, c->len, c->n, conf, &c->o);
+    enum podip_kind kind = podip_classify_candidate(c->name, c->len, n, conf, &c->o);
     *ttl = conf->ttl;
     return kind;
 }
 
 /* Classify the name screen() let through; again, screened anew, if a
  * reload rewrote the snapshot meanwhile. */
-static inline __attribute__((always_inline)) enum podip_kind classify(struct call *c, uint32_t *ttl)
+static inline __attribute__((always_inline)) enum podip_kind classify(struct call *c, size_t n,
+                                                                      uint32_t *ttl)
 {
     for (;;) {
-        enum podip_kind kind = classify_once(c, ttl);
+        enum podip_kind kind = classify_once(c, n, ttl);
         if (podip_conf_unchanged(c->view))
             return kind;
-        if (!screen(c))
+        n = screen(c);
+        if (n == 0)
             return PODIP_PASS;
     }
 }
@@ -256,15 +265,16 @@ gethostbyname3(const char *name, int af, struct hostent *result, char *buffer, s
     c.errnop = errnop;
     /* h_errnop not: the 7th argument is in memory already */
     c.len = strlen(name);
-    if (!screen(&c)) /* most names: the answer is constants */
+    size_t n = screen(&c);
+    if (n == 0) /* most names: the answer is constants */
         return report(RESULT_PASS, c.errnop, h_errnop);
 
     uint32_t ttl;
     enum podip_kind kind;
     if (again) {
-        kind = classify(&c, &ttl);
+        kind = classify(&c, n, &ttl);
     } else {
-        kind = classify_once(&c, &ttl);
+        kind = classify_once(&c, n, &ttl);
         if (__builtin_expect(!podip_conf_unchanged(c.view), 0))
             return gethostbyname3_again(c.name, c.af, c.result, c.buffer, c.buflen, c.errnop,
                                         h_errnop, ttlp, canonp);
@@ -314,9 +324,14 @@ EXPORT enum nss_status _nss_podip_gethostbyname_r(const char *name, struct hoste
                           false);
 }
 
-EXPORT enum nss_status _nss_podip_gethostbyname4_r(const char *name, struct gaih_addrtuple **pat,
-                                                   char *buffer, size_t buflen, int *errnop,
-                                                   int *h_errnop, int32_t *ttlp)
+static enum nss_status gethostbyname4_again(const char *name, struct gaih_addrtuple **pat,
+                                            char *buffer, size_t buflen, int *errnop, int *h_errnop,
+                                            int32_t *ttlp);
+
+/* gethostbyname4_r, with its reload retry out of line as gethostbyname3's. */
+static inline __attribute__((always_inline)) enum nss_status
+gethostbyname4(const char *name, struct gaih_addrtuple **pat, char *buffer, size_t buflen,
+               int *errnop, int *h_errnop, int32_t *ttlp, bool again)
 {
     struct call c;
     c.name = name;
@@ -326,11 +341,20 @@ EXPORT enum nss_status _nss_podip_gethostbyname4_r(const char *name, struct gaih
     c.errnop = errnop;
     c.h_errnop = h_errnop;
     c.len = strlen(name);
-    if (!screen(&c)) /* most names: the answer is constants */
+    size_t n = screen(&c);
+    if (n == 0) /* most names: the answer is constants */
         return report(RESULT_PASS, c.errnop, c.h_errnop);
 
     uint32_t ttl;
-    enum podip_kind kind = classify(&c, &ttl);
+    enum podip_kind kind;
+    if (again) {
+        kind = classify(&c, n, &ttl);
+    } else {
+        kind = classify_once(&c, n, &ttl);
+        if (__builtin_expect(!podip_conf_unchanged(c.view), 0))
+            return gethostbyname4_again(c.name, c.pat, c.buffer, c.buflen, c.errnop, c.h_errnop,
+                                        ttlp);
+    }
     if (kind != PODIP_ADDRESS) /* any family will do */
         return report(result_for(kind, &c.o, AF_UNSPEC), c.errnop, c.h_errnop);
     if (pack_tuple(c.name, &c.o, c.pat, c.buffer, c.buflen) != RESULT_ANSWER)
@@ -338,4 +362,18 @@ EXPORT enum nss_status _nss_podip_gethostbyname4_r(const char *name, struct gaih
     if (ttlp != NULL)
         *ttlp = (int32_t)ttl;
     return report(RESULT_ANSWER, c.errnop, c.h_errnop);
+}
+
+static __attribute__((noinline, cold)) enum nss_status
+gethostbyname4_again(const char *name, struct gaih_addrtuple **pat, char *buffer, size_t buflen,
+                     int *errnop, int *h_errnop, int32_t *ttlp)
+{
+    return gethostbyname4(name, pat, buffer, buflen, errnop, h_errnop, ttlp, true);
+}
+
+EXPORT enum nss_status _nss_podip_gethostbyname4_r(const char *name, struct gaih_addrtuple **pat,
+                                                   char *buffer, size_t buflen, int *errnop,
+                                                   int *h_errnop, int32_t *ttlp)
+{
+    return gethostbyname4(name, pat, buffer, buflen, errnop, h_errnop, ttlp, false);
 }
