@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "../fuzz/reference.h"
+#include "repeat.h"
 
 #define LONG63 "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabc"
 #define POD ".default.pod.cluster.local"
@@ -99,19 +100,6 @@ static void check_name(const char *name)
         if (e == 0)
             freeaddrinfo(res);
     }
-}
-
-/* COUNT copies of UNIT, then TAIL. */
-static char *repeat(const char *unit, size_t count, const char *tail)
-{
-    size_t u = strlen(unit), t = strlen(tail);
-    char *s = malloc(u * count + t + 1);
-    if (s == NULL)
-        abort();
-    for (size_t i = 0; i < count; i++)
-        memcpy(s + i * u, unit, u);
-    memcpy(s + u * count, tail, t + 1);
-    return s;
 }
 
 static void check_owned(char *name)

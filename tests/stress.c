@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "../fuzz/contract.h"
+#include "repeat.h"
 
 #define LONG63 "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabc"
 
@@ -201,18 +202,6 @@ static void *writer(void *arg)
             atomic_store(&enough_switches, true);
     }
     return NULL;
-}
-
-static char *repeat(const char *unit, size_t count, const char *tail)
-{
-    size_t u = strlen(unit), n = strlen(tail);
-    char *s = malloc(u * count + n + 1);
-    if (s == NULL)
-        abort();
-    for (size_t i = 0; i < count; i++)
-        memcpy(s + i * u, unit, u);
-    memcpy(s + u * count, tail, n + 1);
-    return s;
 }
 
 int main(int argc, char **argv)
