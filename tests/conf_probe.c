@@ -8,23 +8,53 @@
  *   conf_probe MODULE threads T MS NAME=ANSWER[|ANSWER]...
  *                                           T threads for MS milliseconds; every
  *                                           answer must be one of those listed
+ *   conf_probe MODULE steps STEP...         the steps below, in order; the first
+ *                                           that fails ends the run with status 1
+ *
+ * Steps (WANT is an answer, or several joined by '|'):
+ *   lookup NAME WANT      one lookup
+ *   until MS NAME WANT    look up until the answer is WANT, at most MS ms
+ *   hold MS NAME WANT     look up for MS ms; every answer must be WANT
+ *   jump MS NAME WANT     hold, while a timer's signal handler siglongjmps out
+ *                         of a lookup every 50-350 us
+ *   cancel MS NAME WANT   hold, in threads cancelled (asynchronously) after
+ *                         50-350 us each, one after the other
+ *   nofd / freefd         use up every file descriptor / give them back
+ *   seccomp               from now on, opening or stat'ing a file fails (EPERM)
+ *   write PATH TEXT       rewrite PATH in place (truncate, then one write)
+ *   sleep MS
+ *   ready                 print "ready" (a script waits for it)
  *
  * MODULE is the path of libnss_podip.so.2, whose _nss_podip_gethostbyname3_r
  * is called directly (so strace shows the module's system calls only), or
  * "glibc" for gethostbyname2_r through glibc with the hosts line "podip".
  * An answer is "ADDRESS ttl=N", "NODATA", "NXDOMAIN" or "PASS". */
+#include "config.h"
+
 #include <arpa/inet.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <netdb.h>
 #include <nss.h>
 #include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
 #include <time.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#ifdef HAVE_SECCOMP
+#include <seccomp.h>
+#endif
 
 extern int __nss_configure_lookup(const char *db, const char *service_line);
 
@@ -64,10 +94,12 @@ static void answer(const char *name, char *out, size_t size)
     }
 }
 
+/* The system call itself: libfaketime, which moves the module's clock in
+ * tests/reload.sh, does not move this one. */
 static long long now_ms(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    syscall(SYS_clock_gettime, CLOCK_BOOTTIME, &ts);
     return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
@@ -119,8 +151,239 @@ static void *worker(void *arg)
 static int usage(void)
 {
     fprintf(stderr, "usage: conf_probe MODULE count N NAME | wait MS NAME WANT | "
-                    "threads T MS NAME=ANSWER[|ANSWER]...\n");
+                    "threads T MS NAME=ANSWER[|ANSWER]... | steps STEP...\n");
     return 2;
+}
+
+/* --- steps ------------------------------------------------------------------ */
+
+static bool one_of(const char *wants, const char *got)
+{
+    struct expect e;
+    snprintf(e.answers, sizeof e.answers, "%s", wants);
+    return answer_index(&e, got) >= 0;
+}
+
+/* hold_for's lookups, for the signal and the cancellation steps too. */
+static const char *hold_name, *hold_want;
+static atomic_long held, wrong;
+static char wrong_answer[128];
+
+static void hold_once(void)
+{
+    char got[128];
+    answer(hold_name, got, sizeof got);
+    atomic_fetch_add(&held, 1);
+    if (!one_of(hold_want, got) && atomic_fetch_add(&wrong, 1) == 0)
+        snprintf(wrong_answer, sizeof wrong_answer, "%s", got);
+}
+
+static int hold_verdict(const char *what, long events)
+{
+    long n = atomic_load(&held), bad = atomic_load(&wrong);
+    printf("# %s %s: %ld lookups", what, hold_name, n);
+    if (events >= 0)
+        printf(", %ld times", events);
+    printf(", %ld not %s%s%s\n", bad, hold_want, bad ? ", first: " : "", bad ? wrong_answer : "");
+    return bad == 0 && n > 0 ? 0 : 1;
+}
+
+static sigjmp_buf jump_back;
+static volatile sig_atomic_t jumping;
+static long jumps;
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    if (jumping)
+        siglongjmp(jump_back, 1);
+}
+
+static void arm_timer(void)
+{
+    struct itimerval t = {{0, 0}, {0, 50 + rand() % 300}};
+    setitimer(ITIMER_REAL, &t, NULL);
+}
+
+static int jump_for(long ms)
+{
+    struct sigaction sa = {.sa_handler = on_alarm};
+    sigaction(SIGALRM, &sa, NULL);
+    long long end = now_ms() + ms;
+    while (now_ms() < end) {
+        if (sigsetjmp(jump_back, 1) != 0)
+            jumps++;
+        jumping = 1;
+        arm_timer();
+        for (int i = 0; i < 100 && now_ms() < end; i++)
+            hold_once();
+        jumping = 0;
+    }
+    struct itimerval off = {{0, 0}, {0, 0}};
+    setitimer(ITIMER_REAL, &off, NULL);
+    jumping = 0;
+    return hold_verdict("jump", jumps);
+}
+
+static void *cancelled_worker(void *arg)
+{
+    (void)arg;
+    pthread_setcanceltype(PTHREAD_CANCEL_ASYNCHRONOUS, NULL);
+    for (;;)
+        hold_once();
+    return NULL;
+}
+
+static int cancel_for(long ms)
+{
+    long long end = now_ms() + ms;
+    long cancels = 0;
+    while (now_ms() < end) {
+        pthread_t t;
+        if (pthread_create(&t, NULL, cancelled_worker, NULL) != 0)
+            return 1;
+        usleep(50 + (unsigned)(rand() % 300));
+        pthread_cancel(t);
+        pthread_join(t, NULL);
+        cancels++;
+    }
+    return hold_verdict("cancel", cancels);
+}
+
+static int spare_fds[4096], nspare;
+
+static int use_up_fds(void)
+{
+    struct rlimit r;
+    getrlimit(RLIMIT_NOFILE, &r);
+    r.rlim_cur = 64; /* quick to fill */
+    setrlimit(RLIMIT_NOFILE, &r);
+    int fd;
+    while (nspare < 4096 && (fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0)
+        spare_fds[nspare++] = fd;
+    printf("# nofd: %d descriptors taken, then: %s\n", nspare, strerror(errno));
+    return errno == EMFILE ? 0 : 1;
+}
+
+static void free_fds(void)
+{
+    while (nspare > 0)
+        close(spare_fds[--nspare]);
+}
+
+static int refuse_files(void)
+{
+#ifdef HAVE_SECCOMP
+    static const char *calls[] = {"open", "openat", "openat2", "stat", "lstat", "fstat",
+                                  "newfstatat", "statx", "stat64", "lstat64", "fstat64",
+                                  "fstatat64"};
+    scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+    if (ctx == NULL)
+        return 1;
+    for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
+        int nr = seccomp_syscall_resolve_name(calls[i]);
+        if (nr != __NR_SCMP_ERROR && seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0) != 0)
+            return 1;
+    }
+    int rc = seccomp_load(ctx);
+    seccomp_release(ctx);
+    printf("# seccomp: open and stat now fail with EPERM\n");
+    return rc == 0 ? 0 : 1;
+#else
+    printf("# seccomp: this conf_probe was built without libseccomp\n");
+    return 1;
+#endif
+}
+
+static int rewrite(const char *path, const char *text)
+{
+    int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+    if (fd < 0)
+        return 1;
+    ssize_t n = write(fd, text, strlen(text));
+    close(fd);
+    return n == (ssize_t)strlen(text) ? 0 : 1;
+}
+
+static int steps(int argc, char **argv)
+{
+    char got[128];
+    long long start = now_ms();
+    for (int i = 0; i < argc;) {
+        const char *s = argv[i];
+        int rc = 0;
+#define ARGS(n)                                                                                    \
+    if (i + (n) >= argc) {                                                                         \
+        fprintf(stderr, "conf_probe: %s needs %d arguments\n", s, n);                              \
+        return 2;                                                                                  \
+    }
+        if (strcmp(s, "lookup") == 0) {
+            ARGS(2);
+            answer(argv[i + 1], got, sizeof got);
+            rc = !one_of(argv[i + 2], got);
+            printf("# lookup %s: %s%s\n", argv[i + 1], got, rc ? ", FAILED" : "");
+            i += 3;
+        } else if (strcmp(s, "until") == 0) {
+            ARGS(3);
+            long long t0 = now_ms(), end = t0 + atol(argv[i + 1]);
+            long n = 0;
+            do {
+                answer(argv[i + 2], got, sizeof got);
+                n++;
+            } while (!one_of(argv[i + 3], got) && now_ms() < end);
+            rc = !one_of(argv[i + 3], got);
+            printf("# until %s: %s after %lld ms, %ld lookups%s\n", argv[i + 2], got,
+                   now_ms() - t0, n, rc ? ", FAILED" : "");
+            i += 4;
+        } else if (strcmp(s, "hold") == 0 || strcmp(s, "jump") == 0 ||
+                   strcmp(s, "cancel") == 0) {
+            ARGS(3);
+            long ms = atol(argv[i + 1]);
+            hold_name = argv[i + 2];
+            hold_want = argv[i + 3];
+            atomic_store(&held, 0);
+            atomic_store(&wrong, 0);
+            if (s[0] == 'h') {
+                long long end = now_ms() + ms;
+                while (now_ms() < end)
+                    hold_once();
+                rc = hold_verdict("hold", -1);
+            } else {
+                rc = s[0] == 'j' ? jump_for(ms) : cancel_for(ms);
+            }
+            i += 4;
+        } else if (strcmp(s, "nofd") == 0) {
+            rc = use_up_fds();
+            i += 1;
+        } else if (strcmp(s, "freefd") == 0) {
+            free_fds();
+            i += 1;
+        } else if (strcmp(s, "seccomp") == 0) {
+            rc = refuse_files();
+            i += 1;
+        } else if (strcmp(s, "write") == 0) {
+            ARGS(2);
+            rc = rewrite(argv[i + 1], argv[i + 2]);
+            i += 3;
+        } else if (strcmp(s, "sleep") == 0) {
+            ARGS(1);
+            usleep((useconds_t)atol(argv[i + 1]) * 1000);
+            i += 2;
+        } else if (strcmp(s, "ready") == 0) {
+            printf("ready\n");
+            i += 1;
+        } else {
+            fprintf(stderr, "conf_probe: unknown step %s\n", s);
+            return 2;
+        }
+#undef ARGS
+        fflush(stdout);
+        if (rc != 0) {
+            printf("# step %s failed at %lld ms\n", s, now_ms() - start);
+            return 1;
+        }
+    }
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -140,6 +403,8 @@ int main(int argc, char **argv)
             return 2;
     }
     char got[128];
+    if (strcmp(argv[2], "steps") == 0)
+        return steps(argc - 3, argv + 3);
     if (strcmp(argv[2], "count") == 0 && argc == 5) {
         long n = atol(argv[3]);
         for (long i = 0; i < n; i++)

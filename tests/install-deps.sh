@@ -7,6 +7,9 @@ integration="iproute2 util-linux curl iputils-ping dnsmasq-base python3 strace g
 sanitizers="clang libclang-rt-14-dev"
 # configuration tests: man -l renders the pages (man-db, groff-base); strace -c
 configuration="man-db groff-base strace util-linux"
+# reload tests (tests/reload.sh): seccomp in conf_probe, a clock moved by libfaketime,
+# an ext4 with 1 s timestamps on a loop device
+reload="libseccomp-dev faketime e2fsprogs mount"
 # robustness (issue 6): memcheck; libFuzzer and ThreadSanitizer come with clang
 robustness="valgrind"
 # benchmark (bench/run.sh): callgrind and memcheck, dnsmasq in a netns
@@ -15,7 +18,7 @@ benchmark="valgrind dnsmasq-base iproute2 util-linux"
 # Build-Depends, lintian, Debian roots built by mmdebstrap (bookworm and
 # trixie keys), the tree copied with git ls-files, a web server in python3
 package="build-essential dpkg-dev debhelper dh-nss libcmocka-dev pkgconf lintian mmdebstrap debian-archive-keyring git python3 iproute2"
-packages="$build $integration $sanitizers $configuration $robustness $benchmark $package"
+packages="$build $integration $reload $sanitizers $configuration $robustness $benchmark $package"
 # `install-deps.sh build` installs only what building the module needs (tests/demo.sh)
 [ "${1:-}" = build ] && packages="$build"
 missing=""
