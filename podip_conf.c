@@ -1,18 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The configuration (SPEC §6): the parser, reading the files, and the
- * snapshot lookups use, reloaded when the files change. */
+/* The configuration (SPEC §6): the parser of nss-podip.conf and of
+ * resolv.conf's search line, and the reading of one file. Watching the
+ * files and publishing snapshots is podip_snapshot.c's. */
 #include "podip_conf.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "podip_name.h"
@@ -20,26 +18,21 @@
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
-/* The defaults live in a slot of their own, never rewritten (its sequence
- * number stays 0), current until the first load publishes a snapshot, so a
- * lookup never finds no slot (podip_conf_begin). */
-static struct podip_slot fallback = {
-    .conf =
-        {
-            /* what index_ends() computes for them: cluster.local and .pod */
-            .ends = {['l'] = true, ['L'] = true, ['d'] = true, ['D'] = true, ['.'] = true},
-            .nzones = 1,
-            .zones = {{.len = 17, .text = "pod.cluster.local"}},
-            .relative = true,
-            .detect_zones = true,
-            .ttl = 5,
-        },
+/* SPEC §6's defaults. */
+static const struct podip_conf defaults = {
+    /* what index_ends() computes for them: cluster.local and .pod */
+    .ends = {['l'] = true, ['L'] = true, ['d'] = true, ['D'] = true, ['.'] = true},
+    .nzones = 1,
+    .zones = {{.len = 17, .text = "pod.cluster.local"}},
+    .relative = true,
+    .detect_zones = true,
+    .ttl = 5,
 };
 
 void podip_conf_defaults(struct podip_conf *conf)
 {
     /* a copy of every byte, padding too, so snapshots compare with memcmp */
-    memcpy(conf, &fallback.conf, sizeof *conf);
+    memcpy(conf, &defaults, sizeof *conf);
 }
 
 enum domain_error { DOMAIN_OK, DOMAIN_BAD, DOMAIN_LONG, DOMAIN_TWICE, DOMAIN_FULL };
@@ -471,21 +464,65 @@ void podip_conf_parse(struct podip_conf *conf, enum podip_syntax syntax, const c
     podip_parser_end(&p);
 }
 
-/* Reading the files. */
+/* Reading a file. */
 
 static bool same_time(const struct timespec *a, const struct timespec *b)
 {
     return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
 }
 
-static enum podip_file_status read_fd(int fd, bool trusted, struct podip_parser *p, char *chunk,
-                                      size_t size, int *err)
+static void stamp_of(const struct stat *st, struct podip_stamp *stamp)
+{
+    memset(stamp, 0, sizeof *stamp);
+    stamp->dev = st->st_dev;
+    stamp->ino = st->st_ino;
+    stamp->size = st->st_size;
+    stamp->mode = st->st_mode;
+    stamp->uid = st->st_uid;
+    stamp->mtime = st->st_mtim;
+    stamp->ctime = st->st_ctim;
+}
+
+void podip_stamp_path(const char *path, struct podip_stamp *stamp)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        memset(stamp, 0, sizeof *stamp);
+        stamp->err = errno;
+        return;
+    }
+    stamp_of(&st, stamp);
+}
+
+bool podip_same_stamp(const struct podip_stamp *a, const struct podip_stamp *b)
+{
+    return a->err == b->err && a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+           a->mode == b->mode && a->uid == b->uid && same_time(&a->mtime, &b->mtime) &&
+           same_time(&a->ctime, &b->ctime);
+}
+
+bool podip_before_by(time_t a, time_t b, unsigned n)
+{
+    /* b - a in unsigned arithmetic is exact when a < b, whatever their size */
+    return a < b && (uint64_t)b - (uint64_t)a >= n;
+}
+
+bool podip_settled(const struct podip_stamp *stamp, time_t now)
+{
+    time_t m = stamp->mtime.tv_sec;
+    return podip_before_by(m, now, PODIP_SETTLE) || podip_before_by(now, m, PODIP_SETTLE);
+}
+
+static enum podip_file_status read_fd(int fd, bool trusted, struct podip_parser *p,
+                                      char *chunk, size_t size, struct podip_stamp *stamp,
+                                      int *err)
 {
     struct stat before, after;
     if (fstat(fd, &before) != 0) {
-        *err = errno;
+        *err = stamp->err = errno;
         return PODIP_FILE_UNREADABLE;
     }
+    stamp_of(&before, stamp);
     if (!S_ISREG(before.st_mode))
         return PODIP_FILE_NOT_REGULAR;
     if (trusted && before.st_uid != 0)
@@ -511,290 +548,29 @@ static enum podip_file_status read_fd(int fd, bool trusted, struct podip_parser 
             return PODIP_FILE_CHANGING;
         podip_parser_feed(p, chunk, (size_t)got);
     }
-    /* an in-place rewrite under way would leave a mix of two files */
+    /* a write meanwhile moves the mtime (ctime moves too when the file is
+     * only renamed over, and what was read is whole then) */
     if (fstat(fd, &after) != 0 || total != before.st_size || after.st_size != total ||
-        !same_time(&after.st_mtim, &before.st_mtim) || !same_time(&after.st_ctim, &before.st_ctim))
+        !same_time(&after.st_mtim, &before.st_mtim))
         return PODIP_FILE_CHANGING;
     podip_parser_end(p);
     return PODIP_FILE_READ;
 }
 
 enum podip_file_status podip_read_file(const char *path, bool trusted, struct podip_parser *p,
-                                       char *chunk, size_t size, int *err)
+                                       char *chunk, size_t size, struct podip_stamp *stamp,
+                                       int *err)
 {
     *err = 0;
-    struct stat st;
-    /* stat first: opening a FIFO or a device could block or have effects */
-    if (stat(path, &st) != 0) {
-        *err = errno;
-        return errno == ENOENT || errno == ENOTDIR ? PODIP_FILE_ABSENT : PODIP_FILE_UNREADABLE;
-    }
-    if (!S_ISREG(st.st_mode))
-        return PODIP_FILE_NOT_REGULAR;
+    memset(stamp, 0, sizeof *stamp);
+    /* open first, then judge what is open: a path swapped between a stat
+     * and an open cannot slip a device or a FIFO past the checks */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
-        *err = errno;
-        return errno == ENOENT ? PODIP_FILE_ABSENT : PODIP_FILE_UNREADABLE;
+        *err = stamp->err = errno;
+        return errno == ENOENT || errno == ENOTDIR ? PODIP_FILE_ABSENT : PODIP_FILE_UNREADABLE;
     }
-    enum podip_file_status status = read_fd(fd, trusted, p, chunk, size, err);
+    enum podip_file_status status = read_fd(fd, trusted, p, chunk, size, stamp, err);
     close(fd);
     return status;
-}
-
-void podip_conf_load(struct podip_conf *conf, struct podip_load *info, struct podip_parser *p,
-                     char *chunk, size_t size, podip_report_fn *report, void *ctx)
-{
-    podip_conf_defaults(conf);
-    podip_parser_init(p, conf, PODIP_SYNTAX_CONF, report, ctx);
-    info->conf_status = podip_read_file(PODIP_CONF_PATH, true, p, chunk, size, &info->conf_err);
-    if (info->conf_status != PODIP_FILE_READ)
-        podip_conf_defaults(conf); /* SPEC §6: a file that cannot be read leaves the defaults */
-    info->nconfigured = conf->nzones;
-    info->resolv_read = conf->detect_zones;
-    info->resolv_status = PODIP_FILE_ABSENT;
-    info->resolv_err = 0;
-    if (conf->detect_zones) {
-        /* not TRUSTED: whoever writes resolv.conf controls DNS anyway, and
-         * in containers it often belongs to an unmapped user */
-        podip_parser_init(p, conf, PODIP_SYNTAX_RESOLV, NULL, NULL);
-        info->resolv_status =
-            podip_read_file(PODIP_RESOLV_PATH, false, p, chunk, size, &info->resolv_err);
-    }
-}
-
-/* The snapshot lookups use.
- *
- * Snapshots live in SLOTS static slots. A lookup loads `current` with an
- * acquire load and classifies under that slot: no lock, no allocation, no
- * system call, and no shared write. The time comes from time(NULL) (the
- * vDSO, no system call); when it is not the second of the last check
- * (`checked`: a second later, or a clock set back), the one thread that wins
- * `owner` (a compare-exchange; the others go on without waiting) stats the
- * two files and, if either changed (device, inode, size, mode, owner, mtime
- * and ctime to the nanosecond), parses them into `work` and publishes the
- * result with a release store. The fast path of this is inline, in
- * podip_conf.h; the rest is podip_conf_slot_slow().
- *
- * Slot reuse. A new configuration goes into a slot that is not current: an
- * equal one if a slot already holds it (a file switched back and forth costs
- * no slot), else an unused one, else the one retired longest ago. Files are
- * looked at once a second at most, so that slot was retired at least
- * SLOTS - 2 seconds before; but a reader may have loaded its pointer just
- * before and then been descheduled for as long. So each slot has a sequence
- * number, odd while it is rewritten (a seqlock): a lookup takes it before
- * classifying (podip_conf_begin) and compares it after
- * (podip_conf_unchanged), and classifies again if it moved or was odd. A
- * reader can never crash on a slot being rewritten: every count and length
- * in it stays within its table whichever bytes are old or new. Equal
- * snapshots are recognised with memcmp, so every byte, padding too, is
- * written deterministically (memset, memcpy).
- *
- * Files are read whole into `work` and only then published, so a lookup
- * sees the old snapshot or the new one, never a mix. An in-place rewrite of
- * a file (truncate, then write) could be caught half-written: a file that
- * changed in the last SETTLE_NS, or while it was read, is looked at again
- * the next second instead.
- *
- * fork: `owner` holds the pid, so a child forked while a parent's thread was
- * reloading takes it over instead of never reloading again. */
-
-#define SLOTS 4
-#define SETTLE_NS 100000000LL
-
-struct file_id {
-    int err; /* stat's errno, 0 when the file is there */
-    dev_t dev;
-    ino_t ino;
-    off_t size;
-    mode_t mode;
-    uid_t uid;
-    struct timespec mtime, ctime;
-};
-
-static struct podip_slot slots[SLOTS];
-
-/* Read by every lookup; written only by the once-a-second check. */
-struct podip_hot podip_hot = {.current = &fallback};
-
-/* Whether CUR, the current slot, holds a snapshot read from the files. */
-static bool loaded(const struct podip_slot *cur)
-{
-    return cur != &fallback;
-}
-
-static struct {
-    _Alignas(64) _Atomic pid_t owner; /* whose thread is reloading, or 0 */
-} busy;
-
-static pthread_once_t first_once = PTHREAD_ONCE_INIT;
-
-/* The reloading thread's storage: only the thread holding `owner` uses it. */
-static struct {
-    struct podip_conf conf;
-    struct podip_parser parser;
-    char chunk[4096];
-    struct file_id conf_id, resolv_id;
-    bool used[SLOTS];
-    long long retired[SLOTS];
-} work;
-
-static long long clock_ns(clockid_t clock)
-{
-    struct timespec ts;
-    clock_gettime(clock, &ts);
-    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static void identify(const char *path, struct file_id *id)
-{
-    struct stat st;
-    memset(id, 0, sizeof *id);
-    if (stat(path, &st) != 0) {
-        id->err = errno;
-        return;
-    }
-    id->dev = st.st_dev;
-    id->ino = st.st_ino;
-    id->size = st.st_size;
-    id->mode = st.st_mode;
-    id->uid = st.st_uid;
-    id->mtime = st.st_mtim;
-    id->ctime = st.st_ctim;
-}
-
-static bool same_file(const struct file_id *a, const struct file_id *b)
-{
-    return a->err == b->err && a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
-           a->mode == b->mode && a->uid == b->uid && same_time(&a->mtime, &b->mtime) &&
-           same_time(&a->ctime, &b->ctime);
-}
-
-/* Whether the file changed so recently that a rewrite may be under way. */
-static bool settling(const struct file_id *id, long long now_real)
-{
-    if (id->err != 0)
-        return false;
-    long long m = now_real - (id->mtime.tv_sec * 1000000000LL + id->mtime.tv_nsec);
-    long long c = now_real - (id->ctime.tv_sec * 1000000000LL + id->ctime.tv_nsec);
-    return (m >= 0 && m < SETTLE_NS) || (c >= 0 && c < SETTLE_NS);
-}
-
-static void rewrite(struct podip_slot *s, const struct podip_conf *conf)
-{
-    unsigned seq = atomic_load_explicit(&s->seq, memory_order_relaxed);
-    seq += (seq & 1) ? 2 : 1; /* odd already if a fork cut a rewrite short */
-    atomic_store_explicit(&s->seq, seq, memory_order_relaxed);
-    atomic_thread_fence(memory_order_release);
-    memcpy(&s->conf, conf, sizeof *conf);
-    atomic_store_explicit(&s->seq, seq + 1, memory_order_release);
-}
-
-static void publish(long long now)
-{
-    struct podip_slot *cur = atomic_load_explicit(&podip_hot.current, memory_order_relaxed);
-    if (loaded(cur) && memcmp(&cur->conf, &work.conf, sizeof work.conf) == 0)
-        return;
-    int pick = -1;
-    for (int i = 0; i < SLOTS && pick < 0; i++)
-        if (work.used[i] && &slots[i] != cur &&
-            memcmp(&slots[i].conf, &work.conf, sizeof work.conf) == 0)
-            pick = i;
-    if (pick < 0) {
-        for (int i = 0; i < SLOTS; i++) {
-            if (&slots[i] == cur)
-                continue;
-            if (!work.used[i]) {
-                pick = i;
-                break;
-            }
-            if (pick < 0 || work.retired[i] < work.retired[pick])
-                pick = i;
-        }
-        rewrite(&slots[pick], &work.conf);
-        work.used[pick] = true;
-    }
-    if (loaded(cur))
-        work.retired[cur - slots] = now;
-    atomic_store_explicit(&podip_hot.current, &slots[pick], memory_order_release);
-}
-
-static bool take_owner(pid_t me)
-{
-    pid_t held = 0;
-    if (atomic_compare_exchange_strong_explicit(&busy.owner, &held, me, memory_order_acquire,
-                                                memory_order_relaxed))
-        return true;
-    /* held by the process we were forked from: that thread is not here */
-    return held != me && atomic_compare_exchange_strong_explicit(
-                             &busy.owner, &held, me, memory_order_acquire, memory_order_relaxed);
-}
-
-static void reload(time_t now)
-{
-    if (!take_owner(getpid()))
-        return;
-    struct podip_slot *cur = atomic_load_explicit(&podip_hot.current, memory_order_relaxed);
-    if (loaded(cur) && now == atomic_load_explicit(&podip_hot.checked, memory_order_relaxed)) {
-        atomic_store_explicit(&busy.owner, 0, memory_order_release); /* just done by another */
-        return;
-    }
-    int saved_errno = errno, cancel;
-    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel);
-
-    struct file_id conf_id, resolv_id;
-    identify(PODIP_CONF_PATH, &conf_id);
-    identify(PODIP_RESOLV_PATH, &resolv_id);
-    if (!loaded(cur) || !same_file(&conf_id, &work.conf_id) ||
-        !same_file(&resolv_id, &work.resolv_id)) {
-        long long real = clock_ns(CLOCK_REALTIME_COARSE);
-        bool changing = loaded(cur) && (settling(&conf_id, real) || settling(&resolv_id, real));
-        if (!changing) {
-            struct podip_load info;
-            podip_conf_load(&work.conf, &info, &work.parser, work.chunk, sizeof work.chunk, NULL,
-                            NULL);
-            changing = info.conf_status == PODIP_FILE_CHANGING ||
-                       info.resolv_status == PODIP_FILE_CHANGING;
-            if (!changing || !loaded(cur))
-                publish(clock_ns(CLOCK_MONOTONIC_COARSE));
-        }
-        if (!changing) {
-            /* else the ids stay old, so the next second looks again */
-            work.conf_id = conf_id;
-            work.resolv_id = resolv_id;
-        }
-    }
-    atomic_store_explicit(&podip_hot.checked, now, memory_order_relaxed);
-    pthread_setcancelstate(cancel, NULL);
-    errno = saved_errno;
-    atomic_store_explicit(&busy.owner, 0, memory_order_release);
-}
-
-static void first_load(void)
-{
-    reload(time(NULL));
-}
-
-struct podip_slot *podip_conf_slot_slow(void)
-{
-    struct podip_slot *s = atomic_load_explicit(&podip_hot.current, memory_order_acquire);
-    if (!loaded(s)) {
-        /* the first lookup reads the files; concurrent first lookups wait for it */
-        pthread_once(&first_once, first_load);
-        return atomic_load_explicit(&podip_hot.current, memory_order_acquire);
-    }
-    time_t now = time(NULL);
-    if (now != atomic_load_explicit(&podip_hot.checked, memory_order_relaxed)) {
-        reload(now);
-        s = atomic_load_explicit(&podip_hot.current, memory_order_acquire);
-    }
-    return s;
-}
-
-const struct podip_conf *podip_conf_snapshot(void)
-{
-    struct podip_view v;
-    do
-        v = podip_conf_begin();
-    while (!podip_conf_unchanged(v)); /* being rewritten: a reload has published another */
-    return &v.slot->conf;
 }

@@ -2,10 +2,10 @@
 #ifndef PODIP_CONF_H
 #define PODIP_CONF_H
 
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <time.h>
 
 #define PODIP_MAX_ZONES 16
@@ -63,71 +63,6 @@ void podip_conf_defaults(struct podip_conf *conf);
 bool podip_conf_add_zone(struct podip_conf *conf, const char *domain, unsigned len);
 bool podip_conf_add_wildcard(struct podip_conf *conf, const char *domain, unsigned len);
 
-/* The snapshot in force for this process, read from the configuration file
- * (and /etc/resolv.conf) when first needed and again when they change
- * (SPEC §6); never NULL. Lookups use podip_conf_begin() instead. */
-const struct podip_conf *podip_conf_snapshot(void);
-
-/* The snapshot for one lookup: podip_conf_begin() gives a view, the lookup
- * classifies under view.conf, then asks podip_conf_unchanged(view); if
- * false, a reload rewrote the snapshot meanwhile (see podip_conf.c) and the
- * lookup begins again.
- *
- * Both are inline because every lookup runs them: an acquire load of the
- * current slot, time(NULL) (the vDSO: no system call), one compare with the
- * second the files were last looked at, and the slot's sequence number.
- * Anything else (the first load, the once-a-second look at the files) is
- * podip_conf_slot_slow()'s. */
-struct podip_slot {
-    _Atomic unsigned seq; /* odd while the slot is rewritten (a seqlock) */
-    struct podip_conf conf;
-};
-
-struct podip_hot {
-    _Alignas(64) _Atomic(struct podip_slot *) current; /* never NULL */
-    _Atomic time_t checked; /* time(NULL) when the files were last looked at */
-};
-
-/* hidden: the module reaches it without a GOT load */
-extern struct podip_hot podip_hot __attribute__((visibility("hidden")));
-
-/* Called through the GOT, not a PLT stub: an instruction less a lookup
- * (GCC; clang has no such attribute). */
-#ifdef __has_attribute
-#if __has_attribute(noplt)
-extern __typeof__(time) time __attribute__((noplt));
-#endif
-#endif
-
-/* The slot to use when the fast path of podip_conf_begin() cannot tell:
- * after the first load, or the files' check, when a second has passed. */
-struct podip_slot *podip_conf_slot_slow(void);
-
-struct podip_view {
-    const struct podip_slot *slot;
-    unsigned ticket; /* the slot's sequence number when the view began, made even */
-};
-
-static inline struct podip_view podip_conf_begin(void)
-{
-    /* time() first: then the slot need not be kept across the call */
-    time_t now = time(NULL);
-    struct podip_slot *s = atomic_load_explicit(&podip_hot.current, memory_order_acquire);
-    if (now != atomic_load_explicit(&podip_hot.checked, memory_order_relaxed))
-        s = podip_conf_slot_slow();
-    /* An odd sequence number: the slot is being rewritten, and what is
-     * read under it may be a mix. Its ticket is made even, one below any
-     * number the slot has had since, so it never counts as unchanged. */
-    unsigned seq = atomic_load_explicit(&s->seq, memory_order_acquire);
-    return (struct podip_view){s, seq & ~1u};
-}
-
-static inline bool podip_conf_unchanged(struct podip_view v)
-{
-    atomic_thread_fence(memory_order_acquire);
-    return atomic_load_explicit(&v.slot->seq, memory_order_relaxed) == v.ticket;
-}
-
 /* Parsing (pure: no I/O, no allocation), shared by the module, the
  * `nss-podip` command and the tests. */
 
@@ -169,45 +104,60 @@ void podip_parser_end(struct podip_parser *p);
 void podip_conf_parse(struct podip_conf *conf, enum podip_syntax syntax, const char *text,
                       size_t len, podip_report_fn *report, void *ctx);
 
-/* Reading the files. */
+/* Reading a file. */
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
 #endif
 #define PODIP_CONF_PATH SYSCONFDIR "/nss-podip.conf"
 #define PODIP_RESOLV_PATH "/etc/resolv.conf"
-#define PODIP_FILE_MAX (16 << 20) /* bigger files are ignored */
+#define PODIP_FILE_MAX (16 << 20) /* bigger files are refused */
+#define PODIP_SETTLE 2            /* seconds a changed file waits (SPEC §6) */
 
+/* What stat says of a file; two equal stamps: no change that stat sees. */
+struct podip_stamp {
+    int err; /* stat's errno, 0 when the file is there */
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    mode_t mode;
+    uid_t uid;
+    struct timespec mtime, ctime;
+};
+
+/* stat(PATH) into *STAMP. */
+void podip_stamp_path(const char *path, struct podip_stamp *stamp);
+bool podip_same_stamp(const struct podip_stamp *a, const struct podip_stamp *b);
+
+/* Whether time A is at least N seconds before B (any two times, no overflow). */
+bool podip_before_by(time_t a, time_t b, unsigned n);
+
+/* One look at a file. */
 enum podip_file_status {
-    PODIP_FILE_READ,        /* read and parsed */
-    PODIP_FILE_ABSENT,      /* not there (or a directory on its path is not) */
-    PODIP_FILE_UNREADABLE,  /* open or read failed; see the errno */
+    PODIP_FILE_READ,        /* read whole and parsed */
+    PODIP_FILE_ABSENT,      /* not there (ENOENT, ENOTDIR) */
+    PODIP_FILE_UNREADABLE,  /* there, but open, stat or read failed now; see the errno */
     PODIP_FILE_NOT_REGULAR, /* a directory, FIFO, device or socket */
     PODIP_FILE_NOT_ROOT,    /* owned by a user other than root */
     PODIP_FILE_WRITABLE,    /* writable by its group or by others */
     PODIP_FILE_TOO_BIG,     /* over PODIP_FILE_MAX bytes */
     PODIP_FILE_CHANGING,    /* changed while being read */
+    PODIP_FILE_SETTLING,    /* read, but changed too recently to be whole (podip_settled) */
 };
 
-/* Feed the file at PATH to P through the buffer CHUNK. TRUSTED: accept only
- * a file owned by root and writable by nobody else, since whoever can write
- * the configuration could redirect pod names. Never blocks (FIFOs are
- * refused unopened, or opened non-blocking and refused). */
+/* Open PATH (non-blocking, so a FIFO or a device cannot hang the caller),
+ * judge what is open by fstat, and feed the file to P through the buffer
+ * CHUNK. TRUSTED: accept only a file owned by root and writable by nobody
+ * else, since whoever can write the configuration could redirect pod names.
+ * *STAMP is what fstat said of the open file, or holds the errno of the
+ * open that failed. Never returns PODIP_FILE_SETTLING. */
 enum podip_file_status podip_read_file(const char *path, bool trusted, struct podip_parser *p,
-                                       char *chunk, size_t size, int *err);
+                                       char *chunk, size_t size, struct podip_stamp *stamp,
+                                       int *err);
 
-/* What a load found, for `nss-podip status`. */
-struct podip_load {
-    enum podip_file_status conf_status, resolv_status;
-    int conf_err, resolv_err;
-    bool resolv_read;     /* detect-zones was on, so resolv.conf was read */
-    unsigned nconfigured; /* zones[0..nconfigured) are configured, the rest detected */
-};
-
-/* Build CONF as the module does: the defaults, the configuration file, then
- * the zones of /etc/resolv.conf when detect-zones is on. P and CHUNK are
- * working storage. REPORT (may be NULL) hears of bad configuration lines. */
-void podip_conf_load(struct podip_conf *conf, struct podip_load *info, struct podip_parser *p,
-                     char *chunk, size_t size, podip_report_fn *report, void *ctx);
+/* Whether a file of this stamp is old enough, at NOW (time(NULL)), to have
+ * been written whole: its mtime PODIP_SETTLE s or more before NOW, or as far
+ * after it (stamped under another clock, not by a write just now). */
+bool podip_settled(const struct podip_stamp *stamp, time_t now);
 
 #endif

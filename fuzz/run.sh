@@ -25,7 +25,7 @@ mkdir -p "$out/seeds" "$out/crashes"
 flags=(-g -O1 -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -DSYSCONFDIR='"/nonexistent"'
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
     -I"$src")
-core=("$src/podip_name.c" "$src/podip_conf.c")
+core=("$src/podip_name.c" "$src/podip_conf.c" "$src/podip_snapshot.c")
 
 "$cc" -std=gnu11 -Wall -Wextra -Werror -o "$out/gen_seeds" "$src/fuzz/gen_seeds.c"
 "$out/gen_seeds" "$out/seeds"

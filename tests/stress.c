@@ -156,7 +156,10 @@ static void *worker(void *arg)
 }
 
 /* Replace the file as an editor or a package would: a new file renamed over
- * it, or (every fourth time) truncated and rewritten in place in two writes. */
+ * it, or (every fourth time) truncated and rewritten in place in two writes.
+ * Once whole, its mtime is set 10 s back (as `cp -p` or rsync would), so the
+ * module may use it at its next look; a half-written file has a fresh mtime,
+ * and the module must never use it (SPEC §6). */
 static void write_conf(const char *text, bool in_place)
 {
     const char *path = PODIP_CONF_PATH;
@@ -170,8 +173,12 @@ static void write_conf(const char *text, bool in_place)
     }
     if (in_place)
         usleep(100);
-    if (write(fd, text + half, n - half) != (ssize_t)(n - half) || close(fd) != 0 ||
-        (!in_place && rename(tmp, path) != 0)) {
+    struct timespec old[2];
+    clock_gettime(CLOCK_REALTIME, &old[0]);
+    old[0].tv_sec -= 10;
+    old[1] = old[0];
+    if (write(fd, text + half, n - half) != (ssize_t)(n - half) || futimens(fd, old) != 0 ||
+        close(fd) != 0 || (!in_place && rename(tmp, path) != 0)) {
         perror(path);
         exit(2);
     }
@@ -179,8 +186,7 @@ static void write_conf(const char *text, bool in_place)
 
 /* Cycles of a 200 ms burst of rewrites every 2 ms, then the file left
  * alone for 1.3 s, long enough for the module to take it (it looks once a
- * second, and waits for a file to settle); alternate cycles end on each
- * configuration. */
+ * second); alternate cycles end on each configuration. */
 static void *writer(void *arg)
 {
     unsigned *writes = arg;

@@ -329,16 +329,18 @@ static void test_files(void **state)
     static struct podip_parser parser;
     static char chunk[7]; /* small, so reads come in pieces */
     struct podip_conf conf;
+    struct podip_stamp stamp;
     int err;
 #define READ(p, trusted)                                                                           \
     (podip_conf_defaults(&conf), podip_parser_init(&parser, &conf, PODIP_SYNTAX_CONF, NULL, NULL), \
-     podip_read_file(p, trusted, &parser, chunk, sizeof chunk, &err))
+     podip_read_file(p, trusted, &parser, chunk, sizeof chunk, &stamp, &err))
 
     assert_int_equal(READ(path, true), PODIP_FILE_ABSENT);
     assert_int_equal(READ("/nonexistent/dir/x", true), PODIP_FILE_ABSENT);
     assert_int_equal(READ(dir, true), PODIP_FILE_NOT_REGULAR);
     assert_int_equal(mkfifo(fifo, 0644), 0);
     assert_int_equal(READ(fifo, true), PODIP_FILE_NOT_REGULAR); /* and did not block */
+    assert_int_equal(READ("/dev/null", false), PODIP_FILE_NOT_REGULAR); /* judged once open */
 
     FILE *f = fopen(path, "w");
     assert_non_null(f);
@@ -348,6 +350,8 @@ static void test_files(void **state)
     if (geteuid() == 0) {
         assert_int_equal(READ(path, true), PODIP_FILE_READ);
         assert_int_equal(conf.ttl, 9);
+        assert_int_equal(stamp.size, 21);
+        assert_int_equal(stamp.uid, 0);
         assert_int_equal(chmod(path, 0664), 0);
         assert_int_equal(READ(path, true), PODIP_FILE_WRITABLE);
         assert_int_equal(chmod(path, 0646), 0);

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "../podip_name.h"
+#include "../podip_snapshot.h"
 #include "cases.h"
 #include "expect.h"
 
@@ -65,9 +66,11 @@ static void test_snapshot_is_defaults(void **state)
 {
     (void)state;
     struct podip_outcome o;
-    podip_classify("10-42-2-46.default.pod.cluster.local", podip_conf_snapshot(), &o);
+    struct podip_view v = podip_snapshot_begin();
+    podip_classify("10-42-2-46.default.pod.cluster.local", &v.slot->conf, &o);
     assert_int_equal(o.kind, PODIP_ADDRESS);
-    assert_int_equal(podip_conf_snapshot()->ttl, 5);
+    assert_int_equal(v.slot->conf.ttl, 5);
+    assert_true(podip_snapshot_unchanged(v));
 }
 
 static void add_zone(struct podip_conf *conf, const char *zone)
