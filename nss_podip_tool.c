@@ -10,14 +10,17 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "config.h"
 #include "podip_name.h"
+#include "podip_snapshot.h"
 
 #define NSSWITCH_PATH "/etc/nsswitch.conf"
 
 static struct podip_parser parser;
 static char chunk[65536];
+static struct podip_state state;
 
 /* Print LEN bytes of S quoted, with anything unprintable escaped. */
 static void print_quoted(const char *s, size_t len, size_t max)
@@ -43,7 +46,7 @@ static const char *file_problem(enum podip_file_status s)
     case PODIP_FILE_ABSENT:
         return "not found";
     case PODIP_FILE_UNREADABLE:
-        return "cannot be read";
+        return "cannot be read now";
     case PODIP_FILE_NOT_REGULAR:
         return "not a regular file";
     case PODIP_FILE_NOT_ROOT:
@@ -54,8 +57,37 @@ static const char *file_problem(enum podip_file_status s)
         return "larger than 16 MiB";
     case PODIP_FILE_CHANGING:
         return "changed while being read";
+    case PODIP_FILE_SETTLING:
+        return "changed in the last 2 seconds";
     }
     return "?";
+}
+
+/* What the module does about the configuration file W (SPEC §6), said
+ * after the file's name; whether that deserves a warning. */
+static bool say_conf_file(const struct podip_watch *w)
+{
+    switch (podip_verdict(w->status)) {
+    case PODIP_USE:
+        printf(w->status == PODIP_FILE_READ ? "read, in force\n"
+                                            : "not found, the defaults apply\n");
+        return false;
+    case PODIP_KEEP:
+        if (w->status == PODIP_FILE_UNREADABLE)
+            printf("cannot be read now (%s)", strerror(w->err));
+        else
+            printf("%s, and may still be being written", file_problem(w->status));
+        printf(": a program that read it before keeps what it read, and one that has not "
+               "passes every name on, until it can be read%s\n",
+               w->status == PODIP_FILE_UNREADABLE ? "" : " whole (within 2 seconds)");
+        return w->status == PODIP_FILE_UNREADABLE;
+    case PODIP_REFUSE:
+        break;
+    }
+    printf("%s: refused, so the module steps aside and passes every name on to the next "
+           "source, for as long as it stays so\n",
+           file_problem(w->status));
+    return true;
 }
 
 /* nss-podip check [FILE] */
@@ -80,11 +112,13 @@ static int cmd_check(const char *path)
     bool installed = path == NULL || strcmp(path, PODIP_CONF_PATH) == 0;
     struct check c = {installed ? PODIP_CONF_PATH : path, 0};
     struct podip_conf conf;
+    struct podip_stamp stamp;
     int err;
     podip_conf_defaults(&conf);
     podip_parser_init(&parser, &conf, PODIP_SYNTAX_CONF, print_problem, &c);
     /* read whoever owns it, so a draft can be checked; ownership below */
-    enum podip_file_status s = podip_read_file(c.path, false, &parser, chunk, sizeof chunk, &err);
+    enum podip_file_status s = podip_read_file(c.path, false, &parser, chunk, sizeof chunk, &stamp,
+                                               &err);
     switch (s) {
     case PODIP_FILE_READ:
         break;
@@ -97,29 +131,35 @@ static int cmd_check(const char *path)
         return 2;
     case PODIP_FILE_UNREADABLE:
         printf("%s: cannot be read: %s\n", c.path, strerror(err));
+        if (installed)
+            printf("%s: until it can, a program that has not read it passes every name on\n",
+                   c.path);
         return 2;
     case PODIP_FILE_CHANGING:
         printf("%s: changed while being read; try again\n", c.path);
         return 2;
     default:
-        printf("%s: %s; the module ignores it and uses its defaults\n", c.path, file_problem(s));
+        printf("%s: %s; %s\n", c.path, file_problem(s),
+               installed ? "the module refuses it and passes every name on"
+                         : "installed like this, the module would refuse it");
         return 1;
     }
 
-    struct stat st;
-    bool untrusted =
-        stat(c.path, &st) == 0 && (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0);
-    if (untrusted) {
-        const char *why =
-            st.st_uid != 0 ? "is not owned by root" : "is writable by its group or by others";
-        if (installed) {
-            printf("%s: %s, so the module ignores it (whoever can write it could redirect pod "
-                   "names)\n",
-                   c.path, why);
-            c.problems++;
-        } else {
-            printf("%s: note: %s; installed like this, the module would ignore it\n", c.path, why);
-        }
+    const char *why = stamp.uid != 0                               ? "is not owned by root"
+                      : (stamp.mode & (S_IWGRP | S_IWOTH)) != 0 ? "is writable by its group or by others"
+                                                                  : NULL;
+    if (why != NULL && installed) {
+        printf("%s: %s, so the module refuses it and passes every name on (whoever can write it "
+               "could redirect pod names)\n",
+               c.path, why);
+        c.problems++;
+    } else if (why != NULL) {
+        printf("%s: note: %s; installed like this, the module would refuse it\n", c.path, why);
+    } else if (installed && (stamp.mode & S_IROTH) == 0) {
+        printf("%s: readable by root only, so programs of other users cannot read it and pass "
+               "every name on\n",
+               c.path);
+        c.problems++;
     }
     if (c.problems > 0) {
         printf("%s: %u problem%s; lines with problems are skipped, the rest applies\n", c.path,
@@ -128,6 +168,15 @@ static int cmd_check(const char *path)
     }
     printf("%s: OK\n", c.path);
     return 0;
+}
+
+/* What a program starting now would use: both files looked at once, as
+ * the module's first lookup does. */
+static void load(struct podip_conf *conf, podip_report_fn *report, void *ctx)
+{
+    podip_state_init(&state, PODIP_CONF_PATH, PODIP_RESOLV_PATH);
+    podip_state_check(&state, time(NULL), report, ctx);
+    podip_state_snapshot(&state, conf);
 }
 
 /* nss-podip explain NAME... */
@@ -431,8 +480,10 @@ static void explain(const char *name, const struct podip_conf *conf)
 static int cmd_explain(int argc, char **argv)
 {
     static struct podip_conf conf;
-    struct podip_load info;
-    podip_conf_load(&conf, &info, &parser, chunk, sizeof chunk, NULL, NULL);
+    load(&conf, NULL, NULL);
+    if (state.standing != PODIP_IN_FORCE)
+        printf("(%s is %s: the module answers no name now)\n", PODIP_CONF_PATH,
+               file_problem(state.conf_file.status));
     for (int i = 0; i < argc; i++)
         explain(argv[i], &conf);
     return 0;
@@ -599,43 +650,56 @@ static void print_list_end(bool any)
 static int cmd_status(void)
 {
     static struct podip_conf conf;
-    struct podip_load info;
     unsigned skipped = 0;
-    podip_conf_load(&conf, &info, &parser, chunk, sizeof chunk, skip_problem, &skipped);
+    load(&conf, skip_problem, &skipped);
 
     printf("configuration file: %s: ", PODIP_CONF_PATH);
-    if (info.conf_status == PODIP_FILE_READ)
-        printf("read\n");
-    else if (info.conf_status == PODIP_FILE_ABSENT)
-        printf("not found, the defaults apply\n");
-    else if (info.conf_status == PODIP_FILE_UNREADABLE)
-        printf("cannot be read (%s), the defaults apply\n", strerror(info.conf_err));
-    else
-        printf("%s, so it is ignored and the defaults apply\n", file_problem(info.conf_status));
-    if (info.conf_status != PODIP_FILE_READ && info.conf_status != PODIP_FILE_ABSENT)
-        warn("the configuration file is ignored");
+    if (say_conf_file(&state.conf_file) && state.conf_file.status == PODIP_FILE_UNREADABLE)
+        warn("the configuration file cannot be read now: programs that have not read it pass "
+             "every name on");
+    else if (podip_verdict(state.conf_file.status) == PODIP_REFUSE)
+        warn("the configuration file is refused (%s): the module passes every name on",
+             file_problem(state.conf_file.status));
     if (skipped > 0) {
         warn("%u line%s of the configuration file skipped (nss-podip check shows which and why)",
              skipped, skipped == 1 ? "" : "s");
     }
+    if (state.conf_file.status == PODIP_FILE_READ && (state.conf_file.stamp.mode & S_IROTH) == 0)
+        warn("the configuration file is readable by root only: programs of other users cannot "
+             "read it and pass every name on");
+    if (state.standing != PODIP_IN_FORCE) {
+        printf("zones: none (the module answers no name now)\n");
+        check_nsswitch();
+        for (unsigned i = 0; i < nwarnings; i++)
+            printf("warning: %s\n", warnings[i]);
+        return nwarnings > 0 ? 1 : 0;
+    }
 
+    unsigned nconfigured = state.from_file.nzones;
     printf("zones:");
     for (unsigned i = 0; i < conf.nzones; i++) {
         printf(" ");
         print_zone(&conf.zones[i], true);
-        if (i >= info.nconfigured)
+        if (i >= nconfigured)
             printf(" (detected in %s)", PODIP_RESOLV_PATH);
-        else if (info.nconfigured == 1 && strcmp(conf.zones[0].text, "pod.cluster.local") == 0)
+        else if (nconfigured == 1 && strcmp(conf.zones[0].text, "pod.cluster.local") == 0)
             printf(" (default)");
         else
             printf(" (configured)");
     }
     printf("\ndetect-zones: %s", conf.detect_zones ? "yes" : "no\n");
     if (conf.detect_zones) {
-        if (info.resolv_status == PODIP_FILE_READ)
-            printf(" (%s read)\n", PODIP_RESOLV_PATH);
+        const struct podip_watch *r = &state.resolv;
+        if (r->status == PODIP_FILE_READ || r->status == PODIP_FILE_ABSENT)
+            printf(" (%s %s)\n", PODIP_RESOLV_PATH, file_problem(r->status));
+        else if (podip_verdict(r->status) == PODIP_KEEP)
+            printf(" (%s %s%s%s: no zone detected now; a running program keeps the zones it "
+                   "read)\n",
+                   PODIP_RESOLV_PATH, file_problem(r->status), r->err != 0 ? ": " : "",
+                   r->err != 0 ? strerror(r->err) : "");
         else
-            printf(" (%s %s)\n", PODIP_RESOLV_PATH, file_problem(info.resolv_status));
+            printf(" (%s %s: refused, no zone detected)\n", PODIP_RESOLV_PATH,
+                   file_problem(r->status));
     }
     printf("relative: %s\n", conf.relative ? "yes" : "no");
     printf("namespaces: %s", conf.nnamespaces == 0 ? "all\n" : "");

@@ -21,7 +21,10 @@ for f in resolv.conf nsswitch.conf; do
 done
 # write through the private bind mounts from here on
 set_nsswitch() { printf '%s\n' "$1" >/etc/nsswitch.conf; }
-set_conf() { printf '%s\n' "$1" >"$conf"; }
+# old_enough FILE: its mtime 10 s back; the module (and so status) takes a
+# file changed in the last 2 s for one that may still be being written.
+old_enough() { touch -d "@$(($(date +%s) - 10))" "$1"; }
+set_conf() { printf '%s\n' "$1" >"$conf" && old_enough "$conf"; }
 
 echo "# usage"
 check "no command: exit 2" 2 "" "$tool"
@@ -33,7 +36,7 @@ echo "# check"
 rm -f "$conf"
 check "check, no file: the defaults" 0 "$conf: not found; the module uses its defaults" "$tool" check
 check "check FILE, no such file: exit 2" 2 "$tmp/none: no such file" "$tool" check "$tmp/none"
-cp "$src/nss-podip.conf" "$conf" && chmod 644 "$conf"
+cp "$src/nss-podip.conf" "$conf" && chmod 644 "$conf" && old_enough "$conf"
 check "check of the installed example: OK" 0 "$conf: OK" "$tool" check
 check "the installed example sets nothing" 0 "$("$tool" explain 10-1-2-3.default.pod.corp.test)" \
     sh -c "rm '$conf' && '$tool' explain 10-1-2-3.default.pod.corp.test"
@@ -44,6 +47,7 @@ check "every directive of the example, uncommented, parses" 0 "$tmp/all.conf: OK
 printf '%s\n' "zone k8s.example.com" "frobnicate yes" "ttl 9000" "allow 10.0.0.0/33" \
     "namespace Bad_NS" "relative maybe" "zone a b" "# fine" "wildcard" >"$conf"
 printf 'ttl \001\377\n' >>"$conf"
+old_enough "$conf"
 check "check: each bad line, its number and the reason; exit 1" 1 "\
 $conf:2: unknown directive: \"frobnicate yes\"
 $conf:3: ttl: expected a number of seconds from 0 to 3600: \"ttl 9000\"
@@ -62,27 +66,33 @@ $conf: 1 problem; lines with problems are skipped, the rest applies" "$tool" che
 
 set_conf "zone k8s.test"
 chmod 664 "$conf"
-check "check: a file writable by its group is ignored; exit 1" 1 \
-    "$conf: is writable by its group or by others, so the module ignores it (whoever can write it could redirect pod names)
+check "check: a file writable by its group is refused; exit 1" 1 \
+    "$conf: is writable by its group or by others, so the module refuses it and passes every name on (whoever can write it could redirect pod names)
 $conf: 1 problem; lines with problems are skipped, the rest applies" "$tool" check
 chmod 644 "$conf"
 chown 65534 "$conf"
-check "check: a file not owned by root is ignored; exit 1" 1 \
-    "$conf: is not owned by root, so the module ignores it (whoever can write it could redirect pod names)
+check "check: a file not owned by root is refused; exit 1" 1 \
+    "$conf: is not owned by root, so the module refuses it and passes every name on (whoever can write it could redirect pod names)
 $conf: 1 problem; lines with problems are skipped, the rest applies" "$tool" check
 cp "$conf" "$tmp/draft"
 chown 65534 "$tmp/draft"
 check "check FILE: a draft of another owner gets a note only" 0 \
-    "$tmp/draft: note: is not owned by root; installed like this, the module would ignore it
+    "$tmp/draft: note: is not owned by root; installed like this, the module would refuse it
 $tmp/draft: OK" "$tool" check "$tmp/draft"
 rm -f "$conf"
 mkdir "$conf"
 check "check: a directory; exit 1" 1 \
-    "$conf: not a regular file; the module ignores it and uses its defaults" "$tool" check
+    "$conf: not a regular file; the module refuses it and passes every name on" "$tool" check
 rmdir "$conf"
 mkfifo -m 644 "$conf"
 check "check: a FIFO, without blocking; exit 1" 1 \
-    "$conf: not a regular file; the module ignores it and uses its defaults" timeout 5 "$tool" check
+    "$conf: not a regular file; the module refuses it and passes every name on" timeout 5 "$tool" check
+rm -f "$conf"
+set_conf "zone k8s.test"
+chmod 600 "$conf"
+check "check: a file only root can read; exit 1" 1 \
+    "$conf: readable by root only, so programs of other users cannot read it and pass every name on
+$conf: 1 problem; lines with problems are skipped, the rest applies" "$tool" check
 rm -f "$conf"
 
 echo "# explain"
@@ -151,7 +161,7 @@ allow 10.42.0.0/16
 allow fd00:10:244::/48
 ttl 30
 wildcard nip.io"
-settings="configuration file: $conf: read
+settings="configuration file: $conf: read, in force
 zones: k8s.example.com (configured) corp.test (detected in /etc/resolv.conf)
 detect-zones: yes (/etc/resolv.conf read)
 relative: yes
@@ -164,7 +174,7 @@ check "status: all is well; exit 0" 0 "$settings
 set_conf "frobnicate
 relative no
 detect-zones no"
-check "status: defaults, a skipped line; exit 1" 1 "configuration file: $conf: read
+check "status: defaults, a skipped line; exit 1" 1 "configuration file: $conf: read, in force
 zones: cluster.local (default)
 detect-zones: no
 relative: no
@@ -175,10 +185,39 @@ wildcards: none
 /etc/nsswitch.conf: hosts: files podip [NOTFOUND=return] dns
 warning: 1 line of the configuration file skipped (nss-podip check shows which and why)" \
     "$tool" status
+nsswitch="/etc/nsswitch.conf: hosts: files podip [NOTFOUND=return] dns"
 chmod 666 "$conf"
-check "status: an ignored file; exit 1" 1 \
-    "configuration file: $conf: writable by its group or by others, so it is ignored and the defaults apply" \
-    sh -c "'$tool' status >'$tmp/status'; rc=\$?; head -1 '$tmp/status'; exit \$rc"
+check "status: a refused file: the module steps aside; exit 1" 1 \
+    "configuration file: $conf: writable by its group or by others: refused, so the module steps aside and passes every name on to the next source, for as long as it stays so
+zones: none (the module answers no name now)
+$nsswitch
+warning: the configuration file is refused (writable by its group or by others): the module passes every name on" \
+    "$tool" status
+chmod 644 "$conf"
+printf 'zone k8s.test\n' >"$conf" # an edit, just now
+check "status: a file changed just now: not used yet; exit 0" 0 \
+    "configuration file: $conf: changed in the last 2 seconds, and may still be being written: a program that read it before keeps what it read, and one that has not passes every name on, until it can be read whole (within 2 seconds)
+zones: none (the module answers no name now)
+$nsswitch" "$tool" status
+old_enough "$conf"
+chmod 600 "$conf"
+check "status: a file only root can read; exit 1" 1 "configuration file: $conf: read, in force
+warning: the configuration file is readable by root only: programs of other users cannot read it and pass every name on" \
+    sh -c "'$tool' status >'$tmp/status'; rc=\$?; head -1 '$tmp/status'; grep ^warning '$tmp/status'; exit \$rc"
+check "status as another user: it cannot be read now; exit 1" 1 \
+    "configuration file: $conf: cannot be read now (Permission denied): a program that read it before keeps what it read, and one that has not passes every name on, until it can be read
+zones: none (the module answers no name now)
+$nsswitch
+warning: the configuration file cannot be read now: programs that have not read it pass every name on" \
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$tool" status
+chmod 644 "$conf"
+mkfifo -m 644 "$tmp/fifo"
+mount --bind "$tmp/fifo" /etc/resolv.conf
+check "status: resolv.conf refused: no zone detected" 0 \
+    "zones: k8s.test (configured)
+detect-zones: yes (/etc/resolv.conf not a regular file: refused, no zone detected)" \
+    sh -c "'$tool' status | sed -n '2,3p'"
+umount /etc/resolv.conf
 rm -f "$conf"
 
 # hosts_status LINE: the hosts line as status shows it, and its warnings
