@@ -19,6 +19,11 @@
  *                         of a lookup every 50-350 us
  *   cancel MS NAME WANT   hold, in threads cancelled (asynchronously) after
  *                         50-350 us each, one after the other
+ *   fork MS NAME A B      for MS ms, a thread looks NAME up while the main one
+ *                         forks a child 1.5-10 ms into each second, when that
+ *                         thread is likely to be checking the files; each child
+ *                         looks NAME up every 5 ms and must see both answers A
+ *                         and B within 5 s
  *   nofd / freefd         use up every file descriptor / give them back
  *   seccomp               from now on, opening or stat'ing a file fails (EPERM)
  *   write PATH TEXT       rewrite PATH in place (truncate, then one write)
@@ -48,6 +53,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -199,10 +205,15 @@ static void on_alarm(int sig)
         siglongjmp(jump_back, 1);
 }
 
-static void arm_timer(void)
+/* 50-349 us, from a generator with no lock (rand() has one, and a jump out
+ * of it would leave it taken). */
+static unsigned random_us(void)
 {
-    struct itimerval t = {{0, 0}, {0, 50 + rand() % 300}};
-    setitimer(ITIMER_REAL, &t, NULL);
+    static unsigned x = 2463534242u;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return 50 + x % 300;
 }
 
 static int jump_for(long ms)
@@ -213,8 +224,10 @@ static int jump_for(long ms)
     while (now_ms() < end) {
         if (sigsetjmp(jump_back, 1) != 0)
             jumps++;
+        jumping = 0;
+        struct itimerval t = {{0, 0}, {0, random_us()}};
         jumping = 1;
-        arm_timer();
+        setitimer(ITIMER_REAL, &t, NULL);
         for (int i = 0; i < 100 && now_ms() < end; i++)
             hold_once();
         jumping = 0;
@@ -242,12 +255,67 @@ static int cancel_for(long ms)
         pthread_t t;
         if (pthread_create(&t, NULL, cancelled_worker, NULL) != 0)
             return 1;
-        usleep(50 + (unsigned)(rand() % 300));
+        usleep(random_us());
         pthread_cancel(t);
         pthread_join(t, NULL);
         cancels++;
     }
     return hold_verdict("cancel", cancels);
+}
+
+static atomic_bool forking;
+
+static void *forked_worker(void *arg)
+{
+    char got[128];
+    while (atomic_load(&forking))
+        answer(arg, got, sizeof got);
+    return NULL;
+}
+
+/* In a child: look NAME up until both A and B were seen, at most 5 s. */
+static int both_seen(const char *name, const char *a, const char *b)
+{
+    char got[128];
+    bool seen_a = false, seen_b = false;
+    long long end = now_ms() + 5000;
+    while (!(seen_a && seen_b) && now_ms() < end) {
+        answer(name, got, sizeof got);
+        seen_a |= strcmp(got, a) == 0;
+        seen_b |= strcmp(got, b) == 0;
+        usleep(5000);
+    }
+    return seen_a && seen_b ? 0 : 1;
+}
+
+static int fork_for(long ms, const char *name, const char *a, const char *b)
+{
+    pthread_t t;
+    atomic_store(&forking, true);
+    if (pthread_create(&t, NULL, forked_worker, (void *)name) != 0)
+        return 1;
+    long long end = now_ms() + ms;
+    int children = 0, failed = 0, status;
+    pid_t pid;
+    while (now_ms() < end) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        usleep((useconds_t)(1000000 - ts.tv_nsec / 1000) + random_us() * 30);
+        if ((pid = fork()) == 0)
+            _exit(both_seen(name, a, b));
+        if (pid < 0)
+            return 1;
+        children++;
+        while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+            failed += !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+    }
+    atomic_store(&forking, false);
+    pthread_join(t, NULL);
+    while ((pid = waitpid(-1, &status, 0)) > 0)
+        failed += !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+    printf("# fork %s: %d children, %d did not see both %s and %s\n", name, children, failed, a,
+           b);
+    return failed == 0 && children > 0 ? 0 : 1;
 }
 
 static int spare_fds[4096], nspare;
@@ -352,6 +420,10 @@ static int steps(int argc, char **argv)
                 rc = s[0] == 'j' ? jump_for(ms) : cancel_for(ms);
             }
             i += 4;
+        } else if (strcmp(s, "fork") == 0) {
+            ARGS(4);
+            rc = fork_for(atol(argv[i + 1]), argv[i + 2], argv[i + 3], argv[i + 4]);
+            i += 5;
         } else if (strcmp(s, "nofd") == 0) {
             rc = use_up_fds();
             i += 1;

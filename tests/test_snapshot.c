@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* SPEC §6 "Fail closed" and "No edit is missed", unit by unit: the verdict
+ * on each kind of look at a file, the settle and racy-git rules at any
+ * clock, and podip_state through sequences of edits, with files in a
+ * temporary folder and the time given, not read. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "../podip_name.h"
+#include "../podip_snapshot.h"
+
+static const struct {
+    enum podip_file_status status;
+    enum podip_verdict verdict;
+} verdicts[] = {
+    {PODIP_FILE_READ, PODIP_USE},           {PODIP_FILE_ABSENT, PODIP_USE},
+    {PODIP_FILE_UNREADABLE, PODIP_KEEP},    {PODIP_FILE_SETTLING, PODIP_KEEP},
+    {PODIP_FILE_CHANGING, PODIP_KEEP},      {PODIP_FILE_NOT_REGULAR, PODIP_REFUSE},
+    {PODIP_FILE_NOT_ROOT, PODIP_REFUSE},    {PODIP_FILE_WRITABLE, PODIP_REFUSE},
+    {PODIP_FILE_TOO_BIG, PODIP_REFUSE},
+};
+
+static void test_verdicts(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof verdicts / sizeof verdicts[0]; i++)
+        assert_int_equal(podip_verdict(verdicts[i].status), verdicts[i].verdict);
+}
+
+#define TMIN ((time_t)INT64_MIN)
+#define TMAX ((time_t)INT64_MAX)
+
+/* podip_before_by(a, b, n) and podip_settled(mtime, now): any two times,
+ * the extremes too (the unit tests also run under UBSan). */
+static void test_time_rules(void **state)
+{
+    (void)state;
+    static const struct {
+        time_t a, b;
+        unsigned n;
+        bool before;
+    } rows[] = {
+        {0, 2, 2, true},        {0, 1, 2, false},       {2, 0, 2, false},
+        {5, 5, 0, false},       {TMIN, TMAX, 2, true},  {TMAX, TMIN, 2, false},
+        {TMIN, 0, 2, true},     {-1, 1, 2, true},       {TMAX - 1, TMAX, 2, false},
+        {TMAX - 2, TMAX, 2, true},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        assert_int_equal(podip_before_by(rows[i].a, rows[i].b, rows[i].n), rows[i].before);
+
+    static const struct {
+        time_t mtime, now;
+        bool settled;
+    } settle[] = {
+        {100, 100, false}, /* written this second */
+        {99, 100, false},  /* within the last 2 s, whatever the timestamp tick */
+        {98, 100, true},
+        {101, 100, false}, /* a second ahead: the clock and the stamp a tick apart */
+        {102, 100, true},  /* far ahead: stamped under another clock, not a write now */
+        {TMAX, 0, true},   {TMIN, 0, true}, {0, TMIN, true}, {0, TMAX, true},
+        {1796000000, 0, true}, /* the clock at 0, a file of 2026 */
+    };
+    for (size_t i = 0; i < sizeof settle / sizeof settle[0]; i++) {
+        struct podip_stamp s = {.mtime = {.tv_sec = settle[i].mtime}};
+        assert_int_equal(podip_settled(&s, settle[i].now), settle[i].settled);
+    }
+}
+
+/* --- podip_state over files in a temporary folder ------------------------- */
+
+static char dir[32];
+static char conf_path[64], resolv_path[64];
+static struct podip_state st;
+static struct podip_conf snap;
+static time_t real; /* the clock when the test began: files are stamped near it */
+
+static void put(const char *path, const char *text, time_t mtime)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    assert_int_equal(chmod(path, 0644), 0);
+    struct timespec t[2] = {{.tv_sec = mtime}, {.tv_sec = mtime}};
+    assert_int_equal(utimensat(AT_FDCWD, path, t, 0), 0);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    if (geteuid() != 0)
+        skip(); /* nss-podip.conf must be root's (CI runs as root) */
+    snprintf(dir, sizeof dir, "/tmp/test_snapshot.XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    snprintf(conf_path, sizeof conf_path, "%s/nss-podip.conf", dir);
+    snprintf(resolv_path, sizeof resolv_path, "%s/resolv.conf", dir);
+    real = time(NULL);
+    podip_state_init(&st, conf_path, resolv_path);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    unlink(conf_path);
+    unlink(resolv_path);
+    rmdir(dir);
+    return 0;
+}
+
+/* What the snapshot answers for one name, as a short word. */
+static const char *answer(const char *name)
+{
+    struct podip_outcome o;
+    switch (podip_classify(name, &snap, &o)) {
+    case PODIP_ADDRESS:
+        return "ADDRESS";
+    case PODIP_NXDOMAIN:
+        return "NXDOMAIN";
+    case PODIP_NODATA:
+        return "NODATA";
+    case PODIP_PASS:
+        break;
+    }
+    return "PASS";
+}
+
+/* One step: look at the files at NOW; CHANGED: whether that changed what
+ * they give; the snapshot then answers A for the pod 10-1-2-3 in zone a.test,
+ * and OUTSIDE for 1-1-1-1 in cluster.local. */
+static void step(time_t now, bool changed, const char *a, const char *outside)
+{
+    assert_int_equal(podip_state_check(&st, now, NULL, NULL), changed);
+    podip_state_snapshot(&st, &snap);
+    assert_string_equal(answer("10-1-2-3.default.pod.a.test"), a);
+    assert_string_equal(answer("1-1-1-1.default.pod.cluster.local"), outside);
+}
+
+static void test_absent_then_edits(void **state)
+{
+    (void)state;
+    time_t t = real + 100;
+    step(t, true, "PASS", "ADDRESS");   /* no file: the defaults */
+    step(t + 1, false, "PASS", "ADDRESS");
+    put(conf_path, "zone a.test\n", t + 1); /* written "now" */
+    step(t + 1, false, "PASS", "ADDRESS"); /* settling: the defaults stay */
+    step(t + 2, false, "PASS", "ADDRESS");
+    step(t + 3, true, "ADDRESS", "PASS"); /* 2 s old: in force */
+    put(conf_path, "zone a.test\nallow 10.0.0.0/8\n", t + 3);
+    step(t + 4, false, "ADDRESS", "PASS");
+    step(t + 5, true, "ADDRESS", "PASS");
+    step(t + 6, false, "ADDRESS", "PASS"); /* the same file: nothing new */
+    unlink(conf_path);
+    step(t + 7, true, "PASS", "ADDRESS"); /* removed: the defaults again */
+}
+
+static void test_first_look_settling(void **state)
+{
+    (void)state;
+    time_t t = real + 100;
+    put(conf_path, "allow 10.0.0.0/8\n", t);
+    step(t, false, "PASS", "PASS"); /* nothing read yet: no name answered */
+    assert_int_equal(st.standing, PODIP_UNREAD);
+    assert_int_equal(st.conf_file.status, PODIP_FILE_SETTLING);
+    step(t + 2, true, "PASS", "NXDOMAIN");
+}
+
+static void test_refused_and_unreadable(void **state)
+{
+    (void)state;
+    time_t t = real + 100;
+    put(conf_path, "zone a.test\nallow 10.0.0.0/8\n", t - 10);
+    step(t, true, "ADDRESS", "PASS");
+    assert_int_equal(chmod(conf_path, 0664), 0);
+    step(t + 1, true, "PASS", "PASS"); /* refused: the module steps aside */
+    assert_int_equal(st.standing, PODIP_ASIDE);
+    step(t + 2, false, "PASS", "PASS");
+    assert_int_equal(chmod(conf_path, 0644), 0);
+    step(t + 3, true, "ADDRESS", "PASS");
+
+    /* a loop of symlinks: there, but cannot be read (ELOOP): kept */
+    char moved[80];
+    snprintf(moved, sizeof moved, "%s.moved", conf_path);
+    assert_int_equal(rename(conf_path, moved), 0);
+    assert_int_equal(symlink("nss-podip.conf", conf_path), 0);
+    step(t + 4, false, "ADDRESS", "PASS");
+    assert_int_equal(st.conf_file.status, PODIP_FILE_UNREADABLE);
+    assert_int_equal(st.conf_file.err, ELOOP);
+    /* a process that has read nothing yet answers no name meanwhile */
+    struct podip_state fresh;
+    podip_state_init(&fresh, conf_path, resolv_path);
+    assert_false(podip_state_check(&fresh, t + 4, NULL, NULL));
+    assert_int_equal(fresh.standing, PODIP_UNREAD);
+    unlink(conf_path);
+    assert_int_equal(rename(moved, conf_path), 0);
+    step(t + 5, false, "ADDRESS", "PASS"); /* the same file back: nothing new */
+}
+
+/* git's racy rule: a file read within 2 s of its last change is read again
+ * at later checks, until a read comes 2 s after that change; and again
+ * after the clock went back. */
+static void test_racy(void **state)
+{
+    (void)state;
+    put(conf_path, "zone a.test\n", real - 10);
+    struct stat sb;
+    assert_int_equal(stat(conf_path, &sb), 0);
+    time_t c = sb.st_ctim.tv_sec; /* its last change: the write, just now */
+    step(c, true, "ADDRESS", "PASS");
+    assert_int_equal(st.conf_file.read_at, c);
+    step(c + 1, false, "ADDRESS", "PASS"); /* read again: the same, nothing new */
+    assert_int_equal(st.conf_file.read_at, c + 1);
+    step(c + 3, false, "ADDRESS", "PASS");
+    assert_int_equal(st.conf_file.read_at, c + 3); /* 2 s after the change: clean */
+    step(c + 4, false, "ADDRESS", "PASS");
+    assert_int_equal(st.conf_file.read_at, c + 3); /* not read again */
+    step(c + 2, false, "ADDRESS", "PASS");          /* the clock went back */
+    assert_int_equal(st.conf_file.read_at, c + 2);
+}
+
+static void test_clock_at_zero(void **state)
+{
+    (void)state;
+    put(conf_path, "zone a.test\n", real);
+    step(0, true, "ADDRESS", "PASS"); /* stamped far ahead of the clock: used */
+    step(1, false, "ADDRESS", "PASS");
+    assert_int_equal(st.conf_file.read_at, 1); /* and read again at every check */
+    put(conf_path, "zone b.test\n", real);
+    step(2, true, "PASS", "PASS");
+}
+
+static void test_extreme_stamps(void **state)
+{
+    (void)state;
+    time_t t = real + 100;
+    put(conf_path, "zone a.test\n", (time_t)9000000000000000000);
+    step(t, true, "ADDRESS", "PASS");
+    put(conf_path, "zone a.test\nttl 9\n", -(time_t)9000000000000000000);
+    step(t + 1, true, "ADDRESS", "PASS");
+    assert_int_equal(snap.ttl, 9);
+}
+
+static void test_resolv(void **state)
+{
+    (void)state;
+    time_t t = real + 100;
+    const char *pod = "10-1-2-3.default.pod.r.test";
+    put(resolv_path, "search default.svc.r.test svc.r.test\n", t); /* used at once */
+    step(t, true, "PASS", "ADDRESS");
+    assert_string_equal(answer(pod), "ADDRESS");
+    /* there but unreadable: the zones read stay */
+    char moved[80];
+    snprintf(moved, sizeof moved, "%s.moved", resolv_path);
+    assert_int_equal(rename(resolv_path, moved), 0);
+    assert_int_equal(symlink("resolv.conf", resolv_path), 0);
+    step(t + 1, false, "PASS", "ADDRESS");
+    assert_string_equal(answer(pod), "ADDRESS");
+    /* refused: no zone detected, and nss-podip.conf's lines stay */
+    unlink(resolv_path);
+    assert_int_equal(mkdir(resolv_path, 0755), 0);
+    step(t + 2, true, "PASS", "ADDRESS");
+    assert_string_equal(answer(pod), "PASS");
+    rmdir(resolv_path);
+    assert_int_equal(rename(moved, resolv_path), 0);
+    step(t + 3, true, "PASS", "ADDRESS");
+    assert_string_equal(answer(pod), "ADDRESS");
+    /* detect-zones no: resolv.conf is not wanted, its zones go */
+    put(conf_path, "detect-zones no\n", t - 10);
+    step(t + 4, true, "PASS", "ADDRESS");
+    assert_string_equal(answer(pod), "PASS");
+    unlink(conf_path);
+    step(t + 5, true, "PASS", "ADDRESS");
+    assert_string_equal(answer(pod), "ADDRESS");
+    /* forgotten (a fork cut a check short): read again, published again */
+    podip_state_forget(&st);
+    step(t + 6, true, "PASS", "ADDRESS");
+    unlink(resolv_path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_verdicts),
+        cmocka_unit_test(test_time_rules),
+        cmocka_unit_test_setup_teardown(test_absent_then_edits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_first_look_settling, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refused_and_unreadable, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_racy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clock_at_zero, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_extreme_stamps, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_resolv, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("snapshot", tests, NULL, NULL);
+}
