@@ -388,6 +388,11 @@ static void explain(const char *name, const struct podip_conf *conf)
         }
         return;
     }
+    if (o.why == PODIP_WHY_ESCAPED) {
+        printf("it holds a backslash: glibc's dns source reads \\DDD and \\. as DNS text "
+               "escapes, so only DNS can answer it as CoreDNS would; it is passed on\n");
+        return;
+    }
     if (o.why == PODIP_WHY_NOT_OURS) {
         size_t n = o.namelen;
         if (n > PODIP_NAME_MAX)

@@ -21,7 +21,7 @@
 /* SPEC §6's defaults. */
 static const struct podip_conf defaults = {
     /* what index_ends() computes for them: cluster.local and .pod */
-    .ends = {['l'] = true, ['L'] = true, ['d'] = true, ['D'] = true, ['.'] = true},
+    .ends = {['l'] = true, ['L'] = true, ['d'] = true, ['D'] = true},
     .nzones = 1,
     .zones = {{.len = 17, .text = "pod.cluster.local"}},
     .relative = true,
@@ -94,7 +94,6 @@ static void index_ends(struct podip_conf *conf)
         may_end_with(conf, (unsigned char)conf->wildcards[i].text[conf->wildcards[i].len - 1]);
     if (conf->nzones > 0)
         may_end_with(conf, 'd'); /* a relative LABEL.NAMESPACE.pod */
-    conf->ends['.'] = true;      /* an absolute name: its byte before the dot decides */
 }
 
 /* add_domain into CONF's zones (pod.DOMAIN) or wildcards, keeping `ends`. */

@@ -32,12 +32,11 @@ struct podip_cidr {
  * never allocates, and a snapshot can live in static storage. The counts and
  * flags come first, so a lookup reads them from one cache line. */
 struct podip_conf {
-    /* ends[c] is true when a name this snapshot owns may end with byte c
-     * (after one trailing dot): the last byte of a zone or wildcard, in
-     * either case, and the 'd' of a relative ".pod"; and '.', so that the
-     * byte before a trailing dot is looked at (podip_may_own). A lookup
-     * rejects every other name with one test; a superset is always safe.
-     * Kept by podip_conf_add_zone/add_wildcard and the parser. */
+    /* ends[c]: a name this snapshot owns may end with byte c (before one
+     * trailing dot): the last byte of a zone or wildcard, in either case, and
+     * the 'd' of a relative ".pod". The classifier turns every other name
+     * away with one test; a superset is always safe. Kept by
+     * podip_conf_add_zone/add_wildcard and the parser. */
     bool ends[256];
     unsigned nzones;
     unsigned nnamespaces;

@@ -30,6 +30,7 @@ enum podip_why {
     PODIP_WHY_NOT_ALLOWED,      /* outside every `allow` range */
     PODIP_WHY_WILDCARD,         /* an address under a `wildcard` domain */
     PODIP_WHY_WILDCARD_NONE,    /* under a `wildcard` domain, no address in it */
+    PODIP_WHY_ESCAPED,          /* holds a backslash: a DNS text escape */
 };
 
 struct podip_outcome {
@@ -46,26 +47,6 @@ struct podip_outcome {
  * Pure: no I/O, no allocation, no errno; NAME is any NUL-terminated string. */
 enum podip_kind podip_classify(const char *name, const struct podip_conf *conf,
                                struct podip_outcome *out);
-
-/* Most names a host looks up are not ours, so the lookups ask this first,
- * inline: NAME's length without its trailing dot (LEN is its strlen), or 0
- * when NAME cannot be one CONF owns, told by its last byte alone; then
- * podip_classify() says PODIP_PASS, PODIP_WHY_NOT_OURS. A '.' is always in
- * `ends`, so a name without a trailing dot is judged in one test. */
-static inline size_t podip_may_own(const char *name, size_t len, const struct podip_conf *conf)
-{
-    if (len == 0 || !conf->ends[(unsigned char)name[len - 1]])
-        return 0;
-    if (name[len - 1] != '.')
-        return len;
-    return len > 1 && conf->ends[(unsigned char)name[len - 2]] ? len - 1 : 0;
-}
-
-/* podip_classify() of a NAME (LEN bytes, its strlen) that podip_may_own()
- * let through, returning N. */
-enum podip_kind podip_classify_candidate(const char *name, size_t len, size_t n,
-                                         const struct podip_conf *conf,
-                                         struct podip_outcome *out);
 
 /* Decode a dashed address label (SPEC §2). LEN bytes at S; on success the
  * family and address are stored and true is returned. An IPv4-mapped IPv6

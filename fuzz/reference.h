@@ -240,7 +240,8 @@ static inline enum ref_kind ref_classify(const struct ref_conf *c, const char *n
         s[i] = (char)tolower((unsigned char)name[i]);
     s[n] = '\0';
     memset(out, 0, sizeof *out);
-    out->kind = ref_classify_in(c, s, n, absolute, out);
+    /* a backslash: DNS text escapes, which only DNS decodes (SPEC §1) */
+    out->kind = memchr(s, '\\', n) != NULL ? REF_PASS : ref_classify_in(c, s, n, absolute, out);
     free(s);
     if (out->kind != REF_ADDRESS)
         out->family = 0;

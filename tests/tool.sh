@@ -148,6 +148,9 @@ check "explain: a wildcard name without an address" 0 "\"www.nip.io\"
   IPv6: $pass
   why: it is under the wildcard domain nip.io, but holds no address just left of it, so it is passed on and the domain's own records come from DNS" \
     "$tool" explain www.nip.io
+check "explain: a backslash, passed on" 0 \
+    "it holds a backslash: glibc's dns source reads \\DDD and \\. as DNS text escapes, so only DNS can answer it as CoreDNS would; it is passed on" \
+    why 'x.\045-ffff-a00-1.default.pod.corp.test'
 check "explain: a service, passed on" 0 \
     "it is no pod name: not under pod.ZONE for any zone, nor LABEL.NAMESPACE.pod, nor under a wildcard domain" \
     why my-svc.default.svc.corp.test
