@@ -116,7 +116,7 @@ static bool check_resolv(struct podip_state *st, time_t now)
 {
     if (!stale(&st->resolv, now))
         return false;
-    memset(&st->scratch, 0, sizeof st->scratch); /* no zone: only the detected ones */
+    st->scratch.nzones = st->scratch.nwildcards = 0; /* only the zones detected */
     podip_parser_init(&st->parser, &st->scratch, PODIP_SYNTAX_RESOLV, NULL, NULL);
     enum podip_verdict verdict = read_watched(&st->resolv, now, st);
     if (verdict == PODIP_KEEP)
@@ -191,10 +191,9 @@ static _Atomic time_t checked; /* time(NULL) of the last one */
 
 static pthread_mutex_t lock;
 static pthread_once_t lock_made = PTHREAD_ONCE_INIT;
-static struct podip_state state = {
-    .conf_file = {.path = PODIP_CONF_PATH, .trusted = true},
-    .resolv = {.path = PODIP_RESOLV_PATH},
-};
+/* in .bss, made ready by the first check: an initializer would put its
+ * 50 KB in .data, read in by every process that loads the module */
+static struct podip_state state;
 
 static void publish(void)
 {
@@ -233,6 +232,9 @@ static void make_lock(void)
 {
     init_lock();
     pthread_atfork(NULL, NULL, after_fork);
+    state.conf_file.path = PODIP_CONF_PATH;
+    state.conf_file.trusted = true;
+    state.resolv.path = PODIP_RESOLV_PATH;
 }
 
 static bool take_lock(bool wait)
