@@ -6,6 +6,12 @@
  *       prints the first answer, then the median, lowest and highest ns per
  *       lookup over the rounds. -s: __nss_configure_lookup("hosts", SERVICES);
  *       -x: AI_NUMERICHOST.
+ *   bench once SERVICES NAME
+ *       one getaddrinfo(NAME) with the hosts line SERVICES, then exit: what a
+ *       program that looks one name up costs.
+ *   bench spawn N NAME SERVICES_A SERVICES_B
+ *       N processes of `bench once` for each hosts line, taking turns; prints
+ *       the median wall time of each in microseconds, and B's over A's.
  *   bench calls MODULE NAME...
  *       under callgrind: one measured call of gethostbyname2_r(AF_INET) and of
  *       gethostbyname4_r per name and start offset, each after an unmeasured
@@ -27,12 +33,14 @@
 #include <netdb.h>
 #include <nss.h>
 #include <pthread.h>
+#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -59,6 +67,8 @@ static struct {
 static void usage(void)
 {
     fprintf(stderr, "usage: bench gai [-s SERVICES] [-n LOOKUPS] [-r ROUNDS] [-x] NAME\n"
+                    "       bench once SERVICES NAME\n"
+                    "       bench spawn N NAME SERVICES_A SERVICES_B\n"
                     "       bench calls MODULE NAME...\n"
                     "       bench loop MODULE LOOKUPS NAME...\n"
                     "       bench threads MODULE THREADS LOOKUPS NAME\n");
@@ -348,6 +358,49 @@ static int cmd_gai(int argc, char **argv)
     return 0;
 }
 
+static int cmd_once(const char *services, const char *name)
+{
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *ai;
+    if (__nss_configure_lookup("hosts", services) != 0)
+        return 1;
+    int rc = getaddrinfo(name, NULL, &hints, &ai);
+    if (rc == 0)
+        freeaddrinfo(ai);
+    return rc == 0 ? 0 : 1;
+}
+
+extern char **environ;
+
+/* The wall time of one `bench once SERVICES NAME` process, in microseconds. */
+static double spawn_once(const char *services, const char *name)
+{
+    char *args[] = {"bench", "once", (char *)services, (char *)name, NULL};
+    double t0 = now_ns();
+    pid_t pid;
+    int status;
+    if (posix_spawn(&pid, "/proc/self/exe", NULL, NULL, args, environ) != 0 ||
+        waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        fprintf(stderr, "bench: once %s %s failed\n", services, name);
+        exit(1);
+    }
+    return (now_ns() - t0) / 1e3;
+}
+
+static int cmd_spawn(long n, const char *name, const char *a, const char *b)
+{
+    double *ta = calloc((size_t)n, sizeof *ta), *tb = calloc((size_t)n, sizeof *tb);
+    if (ta == NULL || tb == NULL)
+        return 1;
+    for (long i = 0; i < n; i++) { /* taking turns: load elsewhere hits both alike */
+        ta[i] = spawn_once(a, name);
+        tb[i] = spawn_once(b, name);
+    }
+    qsort(ta, (size_t)n, sizeof *ta, by_value);
+    qsort(tb, (size_t)n, sizeof *tb, by_value);
+    printf("%.1f %.1f %.3f\n", ta[n / 2], tb[n / 2], tb[n / 2] / ta[n / 2]);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -355,6 +408,10 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "gai") == 0)
         return cmd_gai(argc - 1, argv + 1);
+    if (strcmp(cmd, "once") == 0 && argc == 4)
+        return cmd_once(argv[2], argv[3]);
+    if (strcmp(cmd, "spawn") == 0 && argc == 6)
+        return cmd_spawn(number(argv[2]), argv[3], argv[4], argv[5]);
     if (argc < 4)
         usage();
     load(argv[2]);
