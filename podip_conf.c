@@ -15,6 +15,15 @@
 
 #include "podip_name.h"
 
+/* SPEC §6 holds for 32-bit builds too: without large-file stat, an inode
+ * number over 2^32 (overlayfs with xino, XFS inode64, NFS) makes stat fail
+ * with EOVERFLOW. Makefile.am asks for 64-bit off_t, ino_t and time_t in
+ * every file; the build fails here where they are missing. */
+_Static_assert(sizeof(off_t) == 8, "off_t is not 64 bits: -D_FILE_OFFSET_BITS=64 is missing");
+_Static_assert(sizeof(ino_t) == 8, "ino_t is not 64 bits: -D_FILE_OFFSET_BITS=64 is missing");
+_Static_assert(sizeof(time_t) == 8,
+               "time_t is not 64 bits: -D_TIME_BITS=64 is missing (it needs glibc 2.34)");
+
 #define STR_(x) #x
 #define STR(x) STR_(x)
 

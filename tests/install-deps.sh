@@ -18,9 +18,24 @@ benchmark="valgrind dnsmasq-base iproute2 util-linux"
 # Build-Depends, lintian, Debian roots built by mmdebstrap (bookworm and
 # trixie keys), the tree copied with git ls-files, a web server in python3
 package="build-essential dpkg-dev debhelper dh-nss libcmocka-dev pkgconf lintian mmdebstrap debian-archive-keyring git python3 iproute2"
-packages="$build $integration $reload $sanitizers $configuration $robustness $benchmark $package"
+# other architectures (tests/arch.sh): the Build-Depends of each host
+# architecture (libcmocka-dev, pkgconf), its cross compilers, qemu-user-static
+# for its tests under binfmt_misc, arch-test for mmdebstrap's foreign root
+cross_arches="arm64 armhf i386 s390x"
+cross="qemu-user-static arch-test"
+for a in $cross_arches; do
+    # the C library for the cross compiler is only a Recommends of it
+    cross="$cross crossbuild-essential-$a libc6-dev-$a-cross libcmocka-dev:$a pkgconf:$a"
+done
+packages="$build $integration $reload $sanitizers $configuration $robustness $benchmark $package $cross"
 # `install-deps.sh build` installs only what building the module needs (tests/demo.sh)
-[ "${1:-}" = build ] && packages="$build"
+if [ "${1:-}" = build ]; then
+    packages="$build"
+else
+    for a in $cross_arches; do
+        dpkg --print-foreign-architectures | grep -qx "$a" || dpkg --add-architecture "$a"
+    done
+fi
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
