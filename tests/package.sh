@@ -150,11 +150,13 @@ reap() { local rc=0; wait "$1" || rc=$?; unset 'groups[$1]'; return "$rc"; }
 run() { spawn "$1" "${@:2}"; reap "$pid"; }
 
 # The roots download while the package builds. mmdebstrap runs in its own
-# mount and PID namespaces, so nothing it mounts outlives it.
+# mount and PID namespaces, so nothing it mounts outlives it. tests/clients.sh
+# adds the programs it runs in them.
+mapfile -t clients_args < <(bash "$src/tests/clients.sh" mmdebstrap-args)
 declare -A roots=()
 for suite in $suites; do
     spawn "mmdebstrap $suite" unshare --mount --pid --fork --kill-child -- \
-        mmdebstrap --variant=essential --include=curl,iputils-ping,netbase \
+        mmdebstrap --variant=essential --include=curl,iputils-ping,netbase "${clients_args[@]}" \
         "$suite" "$work/$suite" >"$work/$suite.log" 2>&1
     roots[$suite]=$pid
 done
@@ -199,6 +201,7 @@ for suite in $suites; do
     echo "--- $suite root ready ($SECONDS s)"
     run "checks in $suite" unshare --mount --net --pid --fork --kill-child -- \
         bash "$0" in-root "$work/$suite" "$suite" || failed=1
+    run "clients in $suite" bash "$src/tests/clients.sh" "$work/$suite" "$suite" || failed=1
 done
 
 echo "--- done ($SECONDS s)"
