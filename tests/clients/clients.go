@@ -1,7 +1,6 @@
 // Go's net package, as a program would use it, for tests/clients.sh:
 //
 //	clients lookup NAME...           net.LookupIP: "NAME ADDR,ADDR" or "NAME !error"
-//	clients fetch URL...             net/http GET: "URL BODY" or "URL !error"
 //	clients tls CAFILE HOST:PORT...  a TLS handshake that verifies HOST against
 //	                                 CAFILE: "HOST:PORT ok" or "HOST:PORT !error"
 //
@@ -13,9 +12,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
-	"io"
 	"net"
-	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -31,20 +28,6 @@ func lookup(name string) string {
 		out = append(out, ip.String())
 	}
 	return strings.Join(out, ",")
-}
-
-func fetch(url string) string {
-	client := http.Client{Timeout: 5 * time.Second}
-	resp, err := client.Get(url)
-	if err != nil {
-		return "!" + err.Error()
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return "!" + err.Error()
-	}
-	return strings.TrimSpace(string(body))
 }
 
 func handshake(roots *x509.CertPool, addr string) string {
@@ -63,7 +46,7 @@ func handshake(roots *x509.CertPool, addr string) string {
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: clients lookup|fetch|tls ...")
+		fmt.Fprintln(os.Stderr, "usage: clients lookup|tls ...")
 		os.Exit(2)
 	}
 	args := os.Args[2:]
@@ -71,8 +54,6 @@ func main() {
 	switch os.Args[1] {
 	case "lookup":
 		each = lookup
-	case "fetch":
-		each = fetch
 	case "tls":
 		pem, err := os.ReadFile(args[0])
 		roots := x509.NewCertPool()
