@@ -136,10 +136,14 @@ declare -A groups=() # process group -> what it does, killed on exit
 cleanup() {
     for g in "${!groups[@]}"; do kill -KILL -- "-$g" 2>/dev/null || true; done
     wait || true
+    umount -l "$work" 2>/dev/null || true
     rm -rf --one-file-system "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
+# In memory: the roots hold about 3 GB with tests/clients.sh's programs, and
+# writing and then deleting them on this machine's disk took over a minute.
+mount -t tmpfs -o size=12g,mode=700 tmpfs "$work"
 
 # spawn NAME CMD...: run CMD in the background in a process group of its own,
 # so that cleanup can kill it with all its children; sets $pid.
