@@ -112,7 +112,8 @@ echo "    $(java -version 2>&1 | head -1); $(go version)"
 
 step "building the C programs; the Go ones meanwhile, for the rows that need them"
 # (Go 1.24 compiles its standard library twice, with cgo and without: 20-30 s)
-export GOCACHE=/tmp/clients/gocache GOPATH=/tmp/clients/gopath GOTOOLCHAIN=local GOPROXY=off
+export GOCACHE=/tmp/clients/gocache GOPATH=/tmp/clients/gopath GOTOOLCHAIN=local GOPROXY=off \
+    GOTELEMETRY=off
 { go build -o go-cgo clients.go && CGO_ENABLED=0 go build -o go-nocgo clients.go; } \
     >"$tmp/go-build.log" 2>&1 &
 go_build=$!

@@ -3,10 +3,8 @@
  * three ways: against glibc dynamically, statically, and against musl.
  *
  *   lookup NAME...   one line a name: "NAME ADDR,ADDR" or "NAME !error" */
-#include <arpa/inet.h>
 #include <netdb.h>
 #include <stdio.h>
-#include <string.h>
 #include <sys/socket.h>
 
 int main(int argc, char **argv)
@@ -21,12 +19,10 @@ int main(int argc, char **argv)
         printf("%s ", argv[i]);
         const char *sep = "";
         for (struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
-            char text[INET6_ADDRSTRLEN];
-            const void *addr = ai->ai_family == AF_INET
-                                   ? (const void *)&((struct sockaddr_in *)ai->ai_addr)->sin_addr
-                                   : (const void *)&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr;
-            inet_ntop(ai->ai_family, addr, text, sizeof text);
-            printf("%s%s", sep, text);
+            char text[NI_MAXHOST];
+            if (getnameinfo(ai->ai_addr, ai->ai_addrlen, text, sizeof text, NULL, 0,
+                            NI_NUMERICHOST) == 0)
+                printf("%s%s", sep, text);
             sep = ",";
         }
         printf("\n");
