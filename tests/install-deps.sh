@@ -15,6 +15,9 @@ benchmark="valgrind dnsmasq-base iproute2 util-linux"
 # Build-Depends, lintian, Debian roots built by mmdebstrap (bookworm and
 # trixie keys), the tree copied with git ls-files, a web server in python3
 package="build-essential dpkg-dev debhelper dh-nss libcmocka-dev pkgconf lintian mmdebstrap debian-archive-keyring git python3 iproute2"
+# Real programs (tests/clients.sh, run by package.sh): their packages go into
+# package.sh's roots (tests/clients.sh mmdebstrap-args); on this machine it
+# needs only unshare, ip and chroot, listed above.
 packages="$build $integration $sanitizers $configuration $robustness $benchmark $package"
 # `install-deps.sh build` installs only what building the module needs (tests/demo.sh)
 [ "${1:-}" = build ] && packages="$build"
