@@ -20,7 +20,7 @@ case ${1:-} in
 mmdebstrap-args)
     # The programs; the .debs kept in /var/cache/apt/archives, so that a root
     # without dpkg can be made from libc6's.
-    echo "--include=python3,perl,nodejs,default-jdk-headless,golang-go,gcc,libc6-dev,musl-tools,nscd,openssl,dnsmasq-base,wget,busybox,netcat-openbsd,ca-certificates,curl,iputils-ping"
+    echo "--include=python3,perl,nodejs,default-jdk-headless,golang-go,gcc,libc6-dev,musl-tools,nscd,openssl,dnsmasq-base,wget,busybox,netcat-openbsd,ca-certificates,curl,iputils-ping,netbase"
     echo "--skip=essential/unlink"
     echo "--skip=cleanup/apt/cache"
     exit 0
