@@ -27,6 +27,9 @@ for a in $cross_arches; do
     # the C library for the cross compiler is only a Recommends of it
     cross="$cross crossbuild-essential-$a libc6-dev-$a-cross libcmocka-dev:$a pkgconf:$a"
 done
+# Real programs (tests/clients.sh, run by package.sh): their packages go into
+# package.sh's roots (tests/clients.sh mmdebstrap-args); on this machine it
+# needs only unshare, ip and chroot, listed above.
 packages="$build $integration $reload $sanitizers $configuration $robustness $benchmark $package $cross"
 # `install-deps.sh build` installs only what building the module needs (tests/demo.sh)
 if [ "${1:-}" = build ]; then

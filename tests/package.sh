@@ -136,10 +136,14 @@ declare -A groups=() # process group -> what it does, killed on exit
 cleanup() {
     for g in "${!groups[@]}"; do kill -KILL -- "-$g" 2>/dev/null || true; done
     wait || true
+    umount -l "$work" 2>/dev/null || true
     rm -rf --one-file-system "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
+# In memory: the roots hold about 3 GB with tests/clients.sh's programs, and
+# writing and then deleting them on this machine's disk took over a minute.
+mount -t tmpfs -o size=12g,mode=700 tmpfs "$work"
 
 # spawn NAME CMD...: run CMD in the background in a process group of its own,
 # so that cleanup can kill it with all its children; sets $pid.
@@ -150,11 +154,13 @@ reap() { local rc=0; wait "$1" || rc=$?; unset 'groups[$1]'; return "$rc"; }
 run() { spawn "$1" "${@:2}"; reap "$pid"; }
 
 # The roots download while the package builds. mmdebstrap runs in its own
-# mount and PID namespaces, so nothing it mounts outlives it.
+# mount and PID namespaces, so nothing it mounts outlives it. tests/clients.sh
+# adds the programs it runs in them.
+mapfile -t clients_args < <(bash "$src/tests/clients.sh" mmdebstrap-args)
 declare -A roots=()
 for suite in $suites; do
     spawn "mmdebstrap $suite" unshare --mount --pid --fork --kill-child -- \
-        mmdebstrap --variant=essential --include=curl,iputils-ping,netbase \
+        mmdebstrap --variant=essential --include=curl,iputils-ping,netbase "${clients_args[@]}" \
         "$suite" "$work/$suite" >"$work/$suite.log" 2>&1
     roots[$suite]=$pid
 done
@@ -199,6 +205,7 @@ for suite in $suites; do
     echo "--- $suite root ready ($SECONDS s)"
     run "checks in $suite" unshare --mount --net --pid --fork --kill-child -- \
         bash "$0" in-root "$work/$suite" "$suite" || failed=1
+    run "clients in $suite" bash "$src/tests/clients.sh" "$work/$suite" "$suite" || failed=1
 done
 
 echo "--- done ($SECONDS s)"
