@@ -20,11 +20,7 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 port=8080
 failed=0
 
-pass() { echo "PASS: $*"; }
-fail() { echo "FAIL: $*"; failed=1; }
-check() { # DESCRIPTION EXPECTED ACTUAL
-    if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: expected '$2', got '$3'"; fi
-}
+. "$src/tests/roots.sh" # pass, fail, check, inroot, hosts_line, first_field, files
 # elf_class FILE: 1 for a 32-bit ELF file, 2 for a 64-bit one.
 elf_class() { od -An -tu1 -j4 -N1 "$1" | tr -d ' '; }
 
@@ -32,15 +28,6 @@ elf_class() { od -An -tu1 -j4 -N1 "$1" | tr -d ' '; }
 
 if [ "${1:-}" = in-root ]; then
     what=$2 root=$3
-    inroot() { chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-        LC_ALL=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"; }
-    hosts_line() { grep '^hosts:' "$root/etc/nsswitch.conf" | tr -s ' \t' ' '; }
-    first_field() { inroot getent "$@" | awk '{ print $1; exit }'; }
-    files() { # every path of the root but those dpkg and the kernel keep changing
-        (cd "$root" && find . \( -path ./proc -o -path ./tmp -o -path ./run -o \
-            -path ./var/lib/dpkg -o -path ./var/log -o -path ./var/cache \) -prune \
-            -o -print | sort)
-    }
     same_as() { # DESCRIPTION FILE: nsswitch.conf is byte for byte FILE
         if cmp -s "$2" "$root/etc/nsswitch.conf"; then
             pass "$1"
@@ -71,14 +58,7 @@ if [ "${1:-}" = in-root ]; then
         python3 -m http.server "$port" --bind 127.0.0.1 --directory "$root/tmp/www" \
             >/dev/null 2>&1 &
         for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
-        check "$arch: curl by pod name" "hello from $arch" \
-            "$(inroot curl -sS --max-time 10 "http://127-0-0-1.default.pod.cluster.local:$port/" 2>&1)"
-        if out=$(inroot ping -c1 -W5 127-0-0-1.default.pod.cluster.local 2>&1) &&
-            grep -q '1 received' <<<"$out"; then
-            pass "$arch: ping by pod name"
-        else
-            fail "$arch: ping by pod name: $out"
-        fi
+        reach_by_name "$arch: " "hello from $arch" 10
         check "$arch: nss-podip explain" "  IPv4: 10.42.2.46" \
             "$(inroot nss-podip explain $pod | grep IPv4:)"
         echo "--- $arch root: dpkg --purge"

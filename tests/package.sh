@@ -14,26 +14,12 @@ suites=${PACKAGE_SUITES:-bookworm trixie}
 port=8080
 failed=0
 
-pass() { echo "PASS: $*"; }
-fail() { echo "FAIL: $*"; failed=1; }
-check() { # DESCRIPTION EXPECTED ACTUAL
-    if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: expected '$2', got '$3'"; fi
-}
+. "$src/tests/roots.sh" # pass, fail, check, inroot, hosts_line, first_field, files
 
 # --- inside the namespaces: check one root --------------------------------
 
 if [ "${1:-}" = in-root ]; then
     root=$2 suite=$3
-    inroot() { chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-        LC_ALL=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"; }
-    hosts_line() { grep '^hosts:' "$root/etc/nsswitch.conf" | tr -s ' \t' ' '; }
-    first_field() { inroot getent "$@" | awk '{ print $1; exit }'; }
-    # Every path of the root but the ones dpkg and the kernel keep changing.
-    files() {
-        (cd "$root" && find . \( -path ./proc -o -path ./tmp -o -path ./run -o \
-            -path ./var/lib/dpkg -o -path ./var/log -o -path ./var/cache \) -prune \
-            -o -print | sort)
-    }
 
     ip link set lo up
     mount -t proc proc "$root/proc"
@@ -59,14 +45,7 @@ if [ "${1:-}" = in-root ]; then
     check "hosts line after install" "hosts: files podip [NOTFOUND=return] dns" "$(hosts_line)"
     check "getent hosts IPv4 pod" 10.42.2.46 "$(first_field hosts 10-42-2-46.default.pod.cluster.local)"
     check "getent ahosts IPv6 pod" fd00:10:244::5 "$(first_field ahosts fd00-10-244--5.default.pod.cluster.local)"
-    check "curl by pod name" "hello from $suite" \
-        "$(inroot curl -sS --max-time 5 "http://127-0-0-1.default.pod.cluster.local:$port/" 2>&1)"
-    if out=$(inroot ping -c1 -W2 127-0-0-1.default.pod.cluster.local 2>&1) &&
-        grep -q '1 received' <<<"$out"; then
-        pass "ping by pod name"
-    else
-        fail "ping by pod name: $out"
-    fi
+    reach_by_name "" "hello from $suite" 5
     check "getent hosts localhost" localhost "$(inroot getent hosts localhost | awk '{ print $2; exit }')"
     cp "$src/debian/tests/resolve-pod-names" "$root/tmp/"
     if out=$(inroot /tmp/resolve-pod-names 2>&1); then
