@@ -116,7 +116,7 @@ static int cmd_check(const char *path)
     int err;
     podip_conf_defaults(&conf);
     podip_parser_init(&parser, &conf, PODIP_SYNTAX_CONF, print_problem, &c);
-    /* read whoever owns it, so a draft can be checked; ownership below */
+    /* read whoever owns it, so a draft can be checked */
     enum podip_file_status s = podip_read_file(c.path, false, &parser, chunk, sizeof chunk, &stamp,
                                                &err);
     switch (s) {
@@ -145,16 +145,16 @@ static int cmd_check(const char *path)
         return 1;
     }
 
-    const char *why = stamp.uid != 0                               ? "is not owned by root"
-                      : (stamp.mode & (S_IWGRP | S_IWOTH)) != 0 ? "is writable by its group or by others"
-                                                                  : NULL;
+    /* read whoever owns it above; judged now as the module judges it */
+    enum podip_file_status refused = podip_refusal(&stamp, true);
+    const char *why = refused != PODIP_FILE_READ ? file_problem(refused) : NULL;
     if (why != NULL && installed) {
-        printf("%s: %s, so the module refuses it and passes every name on (whoever can write it "
-               "could redirect pod names)\n",
+        printf("%s: is %s, so the module refuses it and passes every name on (whoever can write "
+               "it could redirect pod names)\n",
                c.path, why);
         c.problems++;
     } else if (why != NULL) {
-        printf("%s: note: %s; installed like this, the module would refuse it\n", c.path, why);
+        printf("%s: note: is %s; installed like this, the module would refuse it\n", c.path, why);
     } else if (installed && (stamp.mode & S_IROTH) == 0) {
         printf("%s: readable by root only, so programs of other users cannot read it and pass "
                "every name on\n",

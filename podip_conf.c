@@ -521,6 +521,19 @@ bool podip_settled(const struct podip_stamp *stamp, time_t now)
     return podip_before_by(m, now, PODIP_SETTLE) || podip_before_by(now, m, PODIP_SETTLE);
 }
 
+enum podip_file_status podip_refusal(const struct podip_stamp *stamp, bool trusted)
+{
+    if (!S_ISREG(stamp->mode))
+        return PODIP_FILE_NOT_REGULAR;
+    if (trusted && stamp->uid != 0)
+        return PODIP_FILE_NOT_ROOT;
+    if (trusted && (stamp->mode & (S_IWGRP | S_IWOTH)) != 0)
+        return PODIP_FILE_WRITABLE;
+    if (stamp->size > PODIP_FILE_MAX)
+        return PODIP_FILE_TOO_BIG;
+    return PODIP_FILE_READ;
+}
+
 static enum podip_file_status read_fd(int fd, bool trusted, struct podip_parser *p,
                                       char *chunk, size_t size, struct podip_stamp *stamp,
                                       int *err)
@@ -531,14 +544,9 @@ static enum podip_file_status read_fd(int fd, bool trusted, struct podip_parser 
         return PODIP_FILE_UNREADABLE;
     }
     stamp_of(&before, stamp);
-    if (!S_ISREG(before.st_mode))
-        return PODIP_FILE_NOT_REGULAR;
-    if (trusted && before.st_uid != 0)
-        return PODIP_FILE_NOT_ROOT;
-    if (trusted && (before.st_mode & (S_IWGRP | S_IWOTH)) != 0)
-        return PODIP_FILE_WRITABLE;
-    if (before.st_size > PODIP_FILE_MAX)
-        return PODIP_FILE_TOO_BIG;
+    enum podip_file_status refused = podip_refusal(stamp, trusted);
+    if (refused != PODIP_FILE_READ)
+        return refused;
 
     off_t total = 0;
     for (;;) {

@@ -154,6 +154,11 @@ enum podip_file_status podip_read_file(const char *path, bool trusted, struct po
                                        char *chunk, size_t size, struct podip_stamp *stamp,
                                        int *err);
 
+/* Why a file of this stamp is refused before it is read: NOT_REGULAR,
+ * NOT_ROOT, WRITABLE (those two only when TRUSTED) or TOO_BIG; READ if it
+ * is not. podip_read_file() and `nss-podip check` judge by it. */
+enum podip_file_status podip_refusal(const struct podip_stamp *stamp, bool trusted);
+
 /* Whether a file of this stamp is old enough, at NOW (time(NULL)), to have
  * been written whole: its mtime PODIP_SETTLE s or more before NOW, or as far
  * after it (stamped under another clock, not by a write just now). */
