@@ -42,11 +42,7 @@ pod_resolv="nameserver 127.0.0.1
 search default.svc.k8s.example.com svc.k8s.example.com k8s.example.com
 options ndots:5"
 etc_file resolv.conf "$pod_resolv"
-# old_enough FILE: its mtime 10 s back. The module uses a file changed in
-# the last 2 s only once it is that old (it may still be being written), so a
-# new process started just after an edit would pass every name on; the
-# reload checks below edit without it, and time how long the edit takes.
-old_enough() { touch -d "@$(($(date +%s) - 10))" "$1"; }
+# the reload checks below edit without old_enough (lib.sh), and time the edit
 old_enough /etc/resolv.conf
 # from here on, write through the private bind mount (never the host's file)
 mountpoint -q /etc/resolv.conf || { echo "FAIL: /etc/resolv.conf is not private"; exit 1; }

@@ -173,6 +173,14 @@ getent_ahosts() {
     printf '%-15s %-6s %s\n%-15s %-6s \n%-15s %-6s ' "$1" STREAM "$2" "$1" DGRAM "$1" RAW
 }
 
+# old_enough FILE...: each FILE's mtime 10 s back. The module uses an
+# nss-podip.conf changed in the last 2 s only once it is that old (it may
+# still be being written), so a test that writes one and looks a name up at
+# once dates it back first.
+old_enough() {
+    touch -d "@$(($(date +%s) - 10))" "$@"
+}
+
 # --- daemons -----------------------------------------------------------------
 
 # start_dnsmasq LOG [OPTION...]: a DNS server on 127.0.0.1:53 of this network

@@ -41,9 +41,6 @@ a=10-1-2-3.default.pod.a.test b=10-1-2-3.default.pod.b.test
 outside=1-1-1-1.default.pod.cluster.local inside=10-1-2-3.default.pod.cluster.local
 ans() { echo "10.1.2.3 ttl=${1:-5}"; }
 
-# old_enough FILE: an mtime 10 s in the past, so the module uses the file at
-# once (a file changed in the last 2 s may still be being written).
-old_enough() { touch -d "@$(($(date +%s) - 10))" "$1"; }
 # set_conf TEXT: the configuration, renamed into place, old enough to be used.
 set_conf() {
     printf '%s\n' "$1" >"$conf.new" && chmod 644 "$conf.new" && old_enough "$conf.new" &&

@@ -21,9 +21,6 @@ for f in resolv.conf nsswitch.conf; do
 done
 # write through the private bind mounts from here on
 set_nsswitch() { printf '%s\n' "$1" >/etc/nsswitch.conf; }
-# old_enough FILE: its mtime 10 s back; the module (and so status) takes a
-# file changed in the last 2 s for one that may still be being written.
-old_enough() { touch -d "@$(($(date +%s) - 10))" "$1"; }
 set_conf() { printf '%s\n' "$1" >"$conf" && old_enough "$conf"; }
 
 echo "# usage"
