@@ -73,7 +73,6 @@ static enum podip_verdict read_watched(struct podip_watch *w, time_t now, struct
 
 void podip_state_init(struct podip_state *st, const char *conf_path, const char *resolv_path)
 {
-    memset(st, 0, sizeof *st);
     st->conf_file.path = conf_path;
     st->conf_file.trusted = true;
     st->resolv.path = resolv_path;
@@ -190,7 +189,7 @@ static atomic_bool loaded;   /* the first check is over */
 static _Atomic time_t checked; /* time(NULL) of the last one */
 
 static pthread_mutex_t lock;
-static pthread_once_t lock_made = PTHREAD_ONCE_INIT;
+static pthread_once_t made = PTHREAD_ONCE_INIT;
 /* in .bss, made ready by the first check: an initializer would put its
  * 50 KB in .data, read in by every process that loads the module */
 static struct podip_state state;
@@ -228,18 +227,18 @@ static void after_fork(void)
     podip_state_forget(&state);
 }
 
-static void make_lock(void)
+/* What the first check needs made, once: the lock, its fork handler, and
+ * the state (already zero, in .bss). */
+static void first_use(void)
 {
     init_lock();
     pthread_atfork(NULL, NULL, after_fork);
-    state.conf_file.path = PODIP_CONF_PATH;
-    state.conf_file.trusted = true;
-    state.resolv.path = PODIP_RESOLV_PATH;
+    podip_state_init(&state, PODIP_CONF_PATH, PODIP_RESOLV_PATH);
 }
 
 static bool take_lock(bool wait)
 {
-    pthread_once(&lock_made, make_lock);
+    pthread_once(&made, first_use);
     int rc = wait ? pthread_mutex_lock(&lock) : pthread_mutex_trylock(&lock);
     if (rc == EOWNERDEAD) {
         /* its holder died in the middle of a check */

@@ -49,7 +49,9 @@ struct podip_state {
     char chunk[4096];
 };
 
-/* A state that has read nothing, for the two files at these paths. */
+/* A state that has read nothing, for the two files at these paths; ST is
+ * zeroed storage (static, or initialized with {0}), which this does not
+ * clear again: the module's 50 KB stay untouched pages until used. */
 void podip_state_init(struct podip_state *st, const char *conf_path, const char *resolv_path);
 
 /* Look at the files again at NOW, time(NULL) (SPEC §6); true when what they

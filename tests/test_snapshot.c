@@ -106,6 +106,7 @@ static int setup(void **state)
     snprintf(conf_path, sizeof conf_path, "%s/nss-podip.conf", dir);
     snprintf(resolv_path, sizeof resolv_path, "%s/resolv.conf", dir);
     real = time(NULL);
+    memset(&st, 0, sizeof st);
     podip_state_init(&st, conf_path, resolv_path);
     return 0;
 }
@@ -198,7 +199,7 @@ static void test_refused_and_unreadable(void **state)
     assert_int_equal(st.conf_file.status, PODIP_FILE_UNREADABLE);
     assert_int_equal(st.conf_file.err, ELOOP);
     /* a process that has read nothing yet answers no name meanwhile */
-    struct podip_state fresh;
+    static struct podip_state fresh;
     podip_state_init(&fresh, conf_path, resolv_path);
     assert_false(podip_state_check(&fresh, t + 4, NULL, NULL));
     assert_int_equal(fresh.standing, PODIP_UNREAD);
