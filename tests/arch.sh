@@ -1,20 +1,20 @@
 #!/bin/bash
 # Every architecture Kubernetes nodes run (docs/architectures.md): the
 # packages cross-built with dpkg-buildpackage -a ARCH for arm64, i386, s390x
-# (big-endian) and armhf, each running its build-time tests, the foreign ones
-# under qemu-user through binfmt_misc, glibc.sh with the target's own getent
-# (libc-bin:ARCH, extracted); tests/largefile.sh on the i386 build; an arm64
-# Debian root where the arm64 package installs and getent, curl and ping
-# reach pod names; and an amd64 root with libnss-podip:amd64 and :i386
-# installed together, a 32-bit program resolving a pod name through
-# nsswitch.conf, removal of one keeping the hosts line for the other, purge
-# of the last restoring it byte for byte.
+# (big-endian), armhf and ppc64el, each running its build-time tests, the
+# foreign ones under qemu-user through binfmt_misc, glibc.sh with the target's
+# own getent (libc-bin:ARCH, extracted); tests/largefile.sh on the i386
+# build; an arm64 Debian root where the arm64 package installs and getent,
+# curl and ping reach pod names; and an amd64 root with libnss-podip:amd64
+# and :i386 installed together, a 32-bit program resolving a pod name
+# through nsswitch.conf, removal of one keeping the hosts line for the
+# other, purge of the last restoring it byte for byte.
 #
 # Needs root, Debian's mirror, and tests/install-deps.sh's foreign
 # architectures and cross compilers. The roots download while the packages
 # build. binfmt_misc entries this script registers are removed on exit, and
 # so is its work folder, pass or fail. ARCH_BUILDS picks the architectures
-# (default: arm64 i386 s390x armhf); ARCH_ROOTS=no skips the two roots.
+# (default: arm64 i386 s390x armhf ppc64el); ARCH_ROOTS=no skips the two roots.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 port=8080
@@ -122,7 +122,7 @@ if [ "$(id -u)" != 0 ]; then
     [ "${CI:-}" = true ] && { echo "FAIL: tests/arch.sh needs root"; exit 1; }
     echo "SKIP: tests/arch.sh needs root"; exit 77
 fi
-arches=${ARCH_BUILDS:-arm64 i386 s390x armhf}
+arches=${ARCH_BUILDS:-arm64 i386 s390x armhf ppc64el}
 build_arch=$(dpkg --print-architecture)
 
 work=$(mktemp -d /tmp/nss-podip-arch.XXXXXX)
