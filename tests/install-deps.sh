@@ -18,10 +18,14 @@ benchmark="valgrind dnsmasq-base iproute2 util-linux"
 # Build-Depends, lintian, Debian roots built by mmdebstrap (bookworm and
 # trixie keys), the tree copied with git ls-files, a web server in python3
 package="build-essential dpkg-dev debhelper dh-nss libcmocka-dev pkgconf lintian mmdebstrap debian-archive-keyring git python3 iproute2"
+# Debian's way of building (tests/sbuild.sh): sbuild's unshare mode, which
+# maps ids with newuidmap (uidmap), on a buildd chroot made by mmdebstrap;
+# setpriv (util-linux) runs it as the ordinary user
+sbuild="sbuild uidmap mmdebstrap util-linux dpkg-dev lintian"
 # other architectures (tests/arch.sh): the Build-Depends of each host
 # architecture (libcmocka-dev, pkgconf), its cross compilers, qemu-user-static
 # for its tests under binfmt_misc, arch-test for mmdebstrap's foreign root
-cross_arches="arm64 armhf i386 s390x"
+cross_arches="arm64 armhf i386 s390x ppc64el"
 cross="qemu-user-static arch-test"
 for a in $cross_arches; do
     # the C library for the cross compiler is only a Recommends of it
@@ -30,7 +34,7 @@ done
 # Real programs (tests/clients.sh, run by package.sh): their packages go into
 # package.sh's roots (tests/clients.sh mmdebstrap-args); on this machine it
 # needs only unshare, ip and chroot, listed above.
-packages="$build $integration $reload $sanitizers $configuration $robustness $benchmark $package $cross"
+packages="$build $integration $reload $sanitizers $configuration $robustness $benchmark $package $sbuild $cross"
 # `install-deps.sh build` installs only what building the module needs (tests/demo.sh)
 if [ "${1:-}" = build ]; then
     packages="$build"
