@@ -284,7 +284,7 @@ while [ "$(date +%s)" -lt "$end" ]; do
     # each whole file dated back, so each can be used at once: the module
     # must still never mix two (tests/reload.sh has half-written ones)
     if [ $((i % 2)) = 0 ]; then
-        set_conf "${configs[i % 5]}" # in place
+        set_conf "${configs[i % 5]}" && old_enough "$conf" # in place
     else
         printf '%s\n' "${configs[i % 5]}" >"$conf.new" && old_enough "$conf.new" &&
             mv "$conf.new" "$conf"
