@@ -103,8 +103,8 @@ static char *copy_name(char *to, const char *name, size_t len)
 
 /* A hostent of one address and no alias; the name as asked, without its
  * trailing dot (O->namelen bytes). */
-static enum result pack_hostent(const char *name, const struct podip_outcome *o,
-                                struct hostent *h, char *buffer, size_t buflen)
+static enum result pack_hostent(const char *name, const struct podip_outcome *o, struct hostent *h,
+                                char *buffer, size_t buflen)
 {
     int alen = o->family == AF_INET ? 4 : 16;
     struct packer p = {(uintptr_t)buffer};

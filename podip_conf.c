@@ -435,4 +435,3 @@ void podip_conf_parse(struct podip_conf *conf, enum podip_syntax syntax, const c
     podip_parser_feed(&p, text, len);
     podip_parser_end(&p);
 }
-

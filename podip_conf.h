@@ -83,9 +83,9 @@ struct podip_parser {
     podip_report_fn *report;
     void *ctx;
     unsigned line;
-    size_t len;    /* bytes of the current line held in buf */
-    bool overlong; /* the current line outgrew buf */
-    bool zoned;    /* a `zone` line replaced the default zone */
+    size_t len;        /* bytes of the current line held in buf */
+    bool overlong;     /* the current line outgrew buf */
+    bool zoned;        /* a `zone` line replaced the default zone */
     size_t search_len; /* resolv.conf: the last search (or domain) line, if any */
     char buf[PODIP_LINE_MAX];
     char search[PODIP_LINE_MAX];

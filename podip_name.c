@@ -240,8 +240,8 @@ enum podip_kind podip_classify(const char *name, const struct podip_conf *conf,
     out->zone = out->wildcard = -1;
     out->nlabels = 0;
     if (n == 0 || !conf->ends[(unsigned char)name[n - 1]])
-        return settle(out, PODIP_PASS, n > PODIP_NAME_MAX ? PODIP_WHY_NAME_TOO_LONG
-                                                          : PODIP_WHY_NOT_OURS);
+        return settle(out, PODIP_PASS,
+                      n > PODIP_NAME_MAX ? PODIP_WHY_NAME_TOO_LONG : PODIP_WHY_NOT_OURS);
     /* glibc's dns source reads \DDD and \. as escapes: only DNS can answer
      * such a name as CoreDNS would (SPEC §1) */
     if (memchr(name, '\\', n) != NULL)

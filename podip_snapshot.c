@@ -43,7 +43,7 @@ struct slot {
 /* slots[0] starts current, all zero: a snapshot that answers no name */
 static struct slot slots[2];
 static _Atomic(struct slot *) current = &slots[0];
-static atomic_bool loaded;   /* the first check is over */
+static atomic_bool loaded;     /* the first check is over */
 static _Atomic time_t checked; /* time(NULL) of the last one */
 
 static pthread_mutex_t lock;
@@ -121,9 +121,9 @@ static void check(time_t now)
 {
     bool first = !atomic_load_explicit(&loaded, memory_order_acquire);
     time_t seen = atomic_load_explicit(&checked, memory_order_relaxed);
-    if (!first && (seen == now || !atomic_compare_exchange_strong_explicit(
-                                      &checked, &seen, now, memory_order_relaxed,
-                                      memory_order_relaxed)))
+    if (!first &&
+        (seen == now || !atomic_compare_exchange_strong_explicit(
+                            &checked, &seen, now, memory_order_relaxed, memory_order_relaxed)))
         return; /* another thread looks at the files this second */
 
     int saved_errno = errno, cancel;
@@ -142,8 +142,7 @@ static void check(time_t now)
     pthread_setcancelstate(cancel, NULL);
 }
 
-enum podip_kind podip_snapshot_classify(const char *name, struct podip_outcome *out,
-                                        uint32_t *ttl)
+enum podip_kind podip_snapshot_classify(const char *name, struct podip_outcome *out, uint32_t *ttl)
 {
     time_t now = time(NULL);
     /* `loaded` too: a clock may read the same second as `checked` starts with */

@@ -13,7 +13,6 @@
  * the first lookups of a process wait for the first look. Otherwise this
  * costs time(NULL) (the vDSO: no system call) and a few loads, and takes no
  * lock. */
-enum podip_kind podip_snapshot_classify(const char *name, struct podip_outcome *out,
-                                        uint32_t *ttl);
+enum podip_kind podip_snapshot_classify(const char *name, struct podip_outcome *out, uint32_t *ttl);
 
 #endif

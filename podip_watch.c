@@ -81,9 +81,8 @@ enum podip_file_status podip_refusal(const struct podip_stamp *stamp, uid_t owne
     return PODIP_FILE_READ;
 }
 
-static enum podip_file_status read_fd(int fd, uid_t owner, struct podip_parser *p,
-                                      char *chunk, size_t size, struct podip_stamp *stamp,
-                                      int *err)
+static enum podip_file_status read_fd(int fd, uid_t owner, struct podip_parser *p, char *chunk,
+                                      size_t size, struct podip_stamp *stamp, int *err)
 {
     struct stat before, after;
     if (fstat(fd, &before) != 0) {
@@ -166,9 +165,9 @@ enum podip_verdict podip_verdict(enum podip_file_status status)
 static bool clean(const struct podip_watch *w, time_t now)
 {
     const struct podip_stamp *s = &w->stamp;
-    return s->err != 0 || (w->read_at <= now &&
-                           podip_before_by(s->mtime.tv_sec, w->read_at, PODIP_SETTLE) &&
-                           podip_before_by(s->ctime.tv_sec, w->read_at, PODIP_SETTLE));
+    return s->err != 0 ||
+           (w->read_at <= now && podip_before_by(s->mtime.tv_sec, w->read_at, PODIP_SETTLE) &&
+            podip_before_by(s->ctime.tv_sec, w->read_at, PODIP_SETTLE));
 }
 
 /* Whether W's file may have changed since it was used: false when stat
@@ -187,8 +186,8 @@ static enum podip_verdict read_watched(struct podip_watch *w, time_t now, bool m
                                        struct podip_state *st)
 {
     struct podip_stamp stamp;
-    w->status = podip_read_file(w->path, w->owner, &st->parser, st->chunk, sizeof st->chunk,
-                                &stamp, &w->err);
+    w->status = podip_read_file(w->path, w->owner, &st->parser, st->chunk, sizeof st->chunk, &stamp,
+                                &w->err);
     /* a half-written file may lack the lines that restrict it, so what is in
      * force stays until it settles; a process with none uses the file as it
      * finds it, and the racy rule reads it again (SPEC §6, "A new process

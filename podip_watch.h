@@ -78,7 +78,8 @@ bool podip_settled(const struct podip_stamp *stamp, time_t now);
 enum podip_verdict {
     PODIP_USE,    /* what was read; for an absent file, nothing: the defaults */
     PODIP_KEEP,   /* not readable now, or still being written: the last one read stays */
-    PODIP_REFUSE, /* refused: nss-podip.conf steps aside (every name PASS), resolv.conf adds no zone */
+    PODIP_REFUSE, /* refused: nss-podip.conf steps aside (every name PASS), resolv.conf adds no zone
+                   */
 };
 
 enum podip_verdict podip_verdict(enum podip_file_status status);

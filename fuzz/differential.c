@@ -67,7 +67,8 @@ static size_t mutate(char *name, size_t len)
         break;
     case 3: /* flip the case of a byte */
         if (len > 0)
-            name[at % len] ^= 0x20 * ((name[at % len] | 0x20) >= 'a' && (name[at % len] | 0x20) <= 'z');
+            name[at % len] ^=
+                0x20 * ((name[at % len] | 0x20) >= 'a' && (name[at % len] | 0x20) <= 'z');
         break;
     case 4: /* cut the end (or the trailing dot) */
         len = at;
@@ -140,7 +141,7 @@ int main(int argc, char **argv)
     printf("%lu names (%lu holding a backslash) under %d configurations: %lu answers differ; "
            "the rest of the outcome differs for %lu names without a backslash and %lu with one\n",
            names, with_backslash, DIFF_CONFS, diff_answer, diff_rest, diff_backslash);
-    printf("the new outcomes: %lu PASS, %lu NXDOMAIN, %lu NODATA, %lu with an address\n",
-           kinds[0], kinds[1], kinds[2], kinds[3]);
+    printf("the new outcomes: %lu PASS, %lu NXDOMAIN, %lu NODATA, %lu with an address\n", kinds[0],
+           kinds[1], kinds[2], kinds[3]);
     return diff_answer == 0 && diff_rest == 0 ? 0 : 1;
 }

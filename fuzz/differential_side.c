@@ -34,7 +34,8 @@ void side_classify(const char *name, unsigned c, struct diff_outcome *r)
     /* since issue 17: zones and wildcard domains apart; two reasons for
      * passing a name on that were "no pod name" before */
     r->zone = o.zone >= 0 ? o.zone : o.wildcard;
-    if (o.kind == PODIP_PASS && (o.why == PODIP_WHY_NAME_TOO_LONG || o.why == PODIP_WHY_RELATIVE_OFF))
+    if (o.kind == PODIP_PASS &&
+        (o.why == PODIP_WHY_NAME_TOO_LONG || o.why == PODIP_WHY_RELATIVE_OFF))
         r->why = PODIP_WHY_NOT_OURS;
 #else
     r->zone = o.zone;

@@ -33,8 +33,7 @@ static inline const char *expected_any(const char *a, const char *aaaa)
 {
     int family;
     uint8_t addr[16];
-    return expected_address(a, &family, addr) || !expected_address(aaaa, &family, addr) ? a
-                                                                                          : aaaa;
+    return expected_address(a, &family, addr) || !expected_address(aaaa, &family, addr) ? a : aaaa;
 }
 
 /* What a lookup of FAMILY (AF_INET, AF_INET6, or AF_UNSPEC for any) answers

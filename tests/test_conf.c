@@ -340,7 +340,8 @@ static void test_files(void **state)
     assert_int_equal(READ(dir, me), PODIP_FILE_NOT_REGULAR);
     assert_int_equal(mkfifo(fifo, 0644), 0);
     assert_int_equal(READ(fifo, me), PODIP_FILE_NOT_REGULAR); /* and did not block */
-    assert_int_equal(READ("/dev/null", PODIP_ANY_OWNER), PODIP_FILE_NOT_REGULAR); /* judged once open */
+    assert_int_equal(READ("/dev/null", PODIP_ANY_OWNER),
+                     PODIP_FILE_NOT_REGULAR); /* judged once open */
 
     FILE *f = fopen(path, "w");
     assert_non_null(f);

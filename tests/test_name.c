@@ -12,8 +12,7 @@
 #include "expect.h"
 
 /* Check NAME's outcome under CONF against the A and AAAA columns. */
-static void check(const struct podip_conf *conf, const char *name, const char *a,
-                  const char *aaaa)
+static void check(const struct podip_conf *conf, const char *name, const char *a, const char *aaaa)
 {
     struct podip_outcome o;
     char t4[INET6_ADDRSTRLEN], t6[INET6_ADDRSTRLEN];
@@ -92,7 +91,8 @@ static void test_long_zone(void **state)
     snprintf(name, sizeof name, "%s.10-1-2-3.default.pod", LONG63);
     assert_int_equal(podip_classify(name, &conf, &o), PODIP_NXDOMAIN);
     assert_int_equal(o.why, PODIP_WHY_NAME_TOO_LONG);
-    snprintf(name, sizeof name, "%s.10-1-2-3.default.pod.example.com", LONG63 "." LONG63 "." LONG63);
+    snprintf(name, sizeof name, "%s.10-1-2-3.default.pod.example.com",
+             LONG63 "." LONG63 "." LONG63);
     assert_int_equal(podip_classify(name, &conf, &o), PODIP_PASS);
 }
 
@@ -131,8 +131,8 @@ static void test_allow(void **state)
     podip_conf_defaults(&conf);
     conf.nallow = 2;
     conf.allow[0] = (struct podip_cidr){.family = AF_INET, .prefix = 16, .addr = {10, 42}};
-    conf.allow[1] = (struct podip_cidr){.family = AF_INET6, .prefix = 52,
-                                        .addr = {0xfd, 0, 0, 0x10, 0x02, 0x44, 0x10}};
+    conf.allow[1] = (struct podip_cidr){
+        .family = AF_INET6, .prefix = 52, .addr = {0xfd, 0, 0, 0x10, 0x02, 0x44, 0x10}};
     check(&conf, "10-42-2-46.default.pod.cluster.local", "10.42.2.46", "NODATA");
     check(&conf, "10-43-2-46.default.pod.cluster.local", "NXDOMAIN", "NXDOMAIN");
     check(&conf, "1-1-1-1.default.pod.cluster.local", "NXDOMAIN", "NXDOMAIN");
@@ -189,8 +189,7 @@ static void test_outcome_fields(void **state)
         {"--ffff-a00-1.ns.pod", PODIP_WHY_POD, AF_INET, 0, -1, true, "ns|--ffff-a00-1"},
         {"010-0-0-1.ns.pod.cluster.local", PODIP_WHY_BAD_ADDRESS, AF_INET, 0, -1, false,
          "ns|010-0-0-1"},
-        {"10-0-0.ns.pod.cluster.local", PODIP_WHY_BAD_ADDRESS, AF_INET6, 0, -1, false,
-         "ns|10-0-0"},
+        {"10-0-0.ns.pod.cluster.local", PODIP_WHY_BAD_ADDRESS, AF_INET6, 0, -1, false, "ns|10-0-0"},
         {"1-2.my_ns.pod.cluster.local", PODIP_WHY_BAD_NAMESPACE, 0, 0, -1, false, "my_ns|1-2"},
         {"ns.pod.k8s.test", PODIP_WHY_POD_ZONE, 0, 1, -1, false, "ns"},
         {"app.--ffff-a00-1.nip.io", PODIP_WHY_WILDCARD, AF_INET, -1, 0, true, ""},
@@ -206,8 +205,8 @@ static void test_outcome_fields(void **state)
         if (o.why != rows[i].why || (rows[i].family && o.family != rows[i].family) ||
             o.zone != rows[i].zone || o.wildcard != rows[i].wildcard ||
             o.mapped != rows[i].mapped || strcmp(labels, rows[i].labels) != 0)
-            fail_msg("%s: got why %d family %d zone %d wildcard %d mapped %d labels %s", rows[i].name,
-                     o.why, o.family, o.zone, o.wildcard, o.mapped, labels);
+            fail_msg("%s: got why %d family %d zone %d wildcard %d mapped %d labels %s",
+                     rows[i].name, o.why, o.family, o.zone, o.wildcard, o.mapped, labels);
     }
     assert_true(podip_namespace_valid("a", 1));
     assert_false(podip_namespace_valid("", 0));
@@ -218,10 +217,10 @@ static void test_outcome_fields(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_spec_table),   cmocka_unit_test(test_snapshot_is_defaults),
-        cmocka_unit_test(test_zones),        cmocka_unit_test(test_long_zone),
-        cmocka_unit_test(test_relative_off), cmocka_unit_test(test_namespaces),
-        cmocka_unit_test(test_allow),        cmocka_unit_test(test_wildcard),
+        cmocka_unit_test(test_spec_table),     cmocka_unit_test(test_snapshot_is_defaults),
+        cmocka_unit_test(test_zones),          cmocka_unit_test(test_long_zone),
+        cmocka_unit_test(test_relative_off),   cmocka_unit_test(test_namespaces),
+        cmocka_unit_test(test_allow),          cmocka_unit_test(test_wildcard),
         cmocka_unit_test(test_outcome_fields),
     };
     return cmocka_run_group_tests_name("classifier", tests, NULL, NULL);

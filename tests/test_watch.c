@@ -35,9 +35,9 @@ static void test_time_rules(void **state)
         unsigned n;
         bool before;
     } rows[] = {
-        {0, 2, 2, true},        {0, 1, 2, false},       {2, 0, 2, false},
-        {5, 5, 0, false},       {TMIN, TMAX, 2, true},  {TMAX, TMIN, 2, false},
-        {TMIN, 0, 2, true},     {-1, 1, 2, true},       {TMAX - 1, TMAX, 2, false},
+        {0, 2, 2, true},           {0, 1, 2, false},      {2, 0, 2, false},
+        {5, 5, 0, false},          {TMIN, TMAX, 2, true}, {TMAX, TMIN, 2, false},
+        {TMIN, 0, 2, true},        {-1, 1, 2, true},      {TMAX - 1, TMAX, 2, false},
         {TMAX - 2, TMAX, 2, true},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
@@ -47,13 +47,13 @@ static void test_time_rules(void **state)
         time_t mtime, now;
         bool settled;
     } settle[] = {
-        {100, 100, false}, /* written this second */
-        {99, 100, false},  /* within the last 2 s, whatever the timestamp tick */
-        {98, 100, true},
-        {101, 100, false}, /* a second ahead: the clock and the stamp a tick apart */
-        {102, 100, true},  /* far ahead: stamped under another clock, not a write now */
-        {TMAX, 0, true},   {TMIN, 0, true}, {0, TMIN, true}, {0, TMAX, true},
-        {1796000000, 0, true}, /* the clock at 0, a file of 2026 */
+        {100, 100, false},                    /* written this second */
+        {99, 100, false},                     /* within the last 2 s, whatever the timestamp tick */
+        {98, 100, true},   {101, 100, false}, /* a second ahead: the clock and the stamp a tick
+                                                 apart */
+        {102, 100, true}, /* far ahead: stamped under another clock, not a write now */
+        {TMAX, 0, true},   {TMIN, 0, true},       {0, TMIN, true},
+        {0, TMAX, true},   {1796000000, 0, true}, /* the clock at 0, a file of 2026 */
     };
     for (size_t i = 0; i < sizeof settle / sizeof settle[0]; i++) {
         struct podip_stamp s = {.mtime = {.tv_sec = settle[i].mtime}};
@@ -126,10 +126,10 @@ static void test_absent_then_edits(void **state)
 {
     (void)state;
     time_t t = real + 100;
-    step(t, true, "PASS", "1.1.1.1");   /* no file: the defaults */
+    step(t, true, "PASS", "1.1.1.1"); /* no file: the defaults */
     step(t + 1, false, "PASS", "1.1.1.1");
     put(conf_path, "zone a.test\n", t + 1); /* written "now" */
-    step(t + 1, false, "PASS", "1.1.1.1"); /* settling: the defaults stay */
+    step(t + 1, false, "PASS", "1.1.1.1");  /* settling: the defaults stay */
     step(t + 2, false, "PASS", "1.1.1.1");
     step(t + 3, true, "10.1.2.3", "PASS"); /* 2 s old: in force */
     put(conf_path, "zone a.test\nallow 10.0.0.0/8\n", t + 3);
@@ -151,7 +151,7 @@ static void test_first_look_uses_fresh_file(void **state)
     step(t, true, "PASS", "NXDOMAIN");       /* used at once */
     assert_int_equal(st.standing, PODIP_IN_FORCE);
     put(conf_path, "zone a.test\nallow 10.0.0.0/8\n", t + 1); /* the writer goes on */
-    step(t + 1, false, "PASS", "NXDOMAIN");                    /* in force: it stays */
+    step(t + 1, false, "PASS", "NXDOMAIN");                   /* in force: it stays */
     assert_int_equal(st.conf_file.status, PODIP_FILE_SETTLING);
     step(t + 2, false, "PASS", "NXDOMAIN");
     step(t + 3, true, "10.1.2.3", "PASS"); /* 2 s after the last write */
@@ -263,7 +263,7 @@ static void test_racy(void **state)
     assert_int_equal(st.conf_file.read_at, c + 3); /* 2 s after the change: clean */
     step(c + 4, false, "10.1.2.3", "PASS");
     assert_int_equal(st.conf_file.read_at, c + 3); /* not read again */
-    step(c + 2, false, "10.1.2.3", "PASS");          /* the clock went back */
+    step(c + 2, false, "10.1.2.3", "PASS");        /* the clock went back */
     assert_int_equal(st.conf_file.read_at, c + 2);
 }
 
