@@ -1,5 +1,5 @@
 #!/bin/bash
-# The nss-podip benchmark (README "Performance"). As root, from a build tree:
+# The nss-podip benchmark (bench/README.md). As root, from a build tree:
 #
 #   bash /path/to/src/bench/run.sh [-q] [BUILDDIR]
 #
