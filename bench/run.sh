@@ -161,6 +161,7 @@ gai_table() {
     i=0
     for row in "${rows[@]}"; do
         IFS='|' read -r label services setup name want to <<<"$row"
+        # shellcheck disable=SC2086 # the round times, one word each
         read -r median lo hi < <(printf '%s\n' ${times[i]} | sort -g |
             awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)], v[1], v[NR] }')
         case "$label" in
@@ -244,7 +245,7 @@ for f in "$cg"/out.*; do
 done >"$cg/counts"
 calls=$(wc -l <"$cg/counts")
 [ "$calls" = 384 ] || fail "callgrind measured $calls calls, not 384"
-rows=0
+nrows=0
 for name in "$v4" "$v6" example.com; do
     worst=0
     for entry in gethostbyname2_r gethostbyname4_r; do
@@ -263,7 +264,7 @@ for name in "$v4" "$v6" example.com; do
                  / [^ ]*:podip_classify / { n -= v } END { print n + 0 }')
         printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$entry" "$name" "$outcome" "$median" \
             "$lo" "$hi" "$snap"
-        rows=$((rows + 1))
+        nrows=$((nrows + 1))
     done
     case "$name" in
     "$v4") budget_row "instructions a call, IPv4 pod name (the higher of 2_r and 4_r, any offset)" "$worst" "$budget_v4" ;;
@@ -271,7 +272,7 @@ for name in "$v4" "$v6" example.com; do
     *) budget_row "instructions a call, a name passed on ($name)" "$worst" "$budget_pass" ;;
     esac
 done
-[ "$rows" = 6 ] || fail "callgrind table has $rows rows, not 6"
+[ "$nrows" = 6 ] || fail "callgrind table has $nrows rows, not 6"
 
 echo
 echo "## Heap (memcheck), gethostbyname4_r and 2_r(AF_INET, AF_INET6) on 3 names"
@@ -317,9 +318,9 @@ echo "## Budget (a guard rail the plain code meets, not a target)"
 echo
 printf '| item | measured | budget | verdict |\n|---|---:|---|---|\n'
 cat "$budget"
-rows=$(wc -l <"$budget")
-[ "$rows" = 5 ] || fail "the budget has $rows lines, not 5"
-if [ "$rows" = 5 ] && ! grep -q ' FAIL |$' "$budget"; then
+lines=$(wc -l <"$budget")
+[ "$lines" = 5 ] || fail "the budget has $lines lines, not 5"
+if [ "$lines" = 5 ] && ! grep -q ' FAIL |$' "$budget"; then
     echo "budget: PASS"
 else
     echo "budget: FAIL"

@@ -22,6 +22,7 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 
 mkdir -p "$out/seeds" "$out/crashes"
+# shellcheck disable=SC2054 # commas inside one option
 flags=(-g -O1 -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -D_TIME_BITS=64
     -DPODIP_CONF_PATH='"/nonexistent/nss-podip.conf"' -DPODIP_RESOLV_PATH='"/nonexistent/resolv.conf"'
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -58,7 +59,7 @@ for t in "${targets[@]}"; do
     if "$bin" -max_total_time="$secs" -timeout=5 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$out/crashes/$t-" "$out/corpus/$t" "$seeds" >"$log" 2>&1; then
         runs=$(awk '/stat::number_of_executed_units/ {print $2}' "$log")
-        corpus=$(ls "$out/corpus/$t" | wc -l)
+        corpus=$(find "$out/corpus/$t" -type f | wc -l)
         echo "PASS: fuzz_$t: $runs executions in $secs s, no failure; corpus $corpus inputs"
     else
         grep -v '^"' "$log" | tail -40

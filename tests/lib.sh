@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Shared helpers for the shell integration tests. Source it first thing:
 #
 #   . "${top_srcdir:-.}/tests/lib.sh"
@@ -12,9 +13,13 @@
 # check failed. Helpers that need root say so; call need_root before them.
 
 build=${top_builddir:-.}
+# shellcheck disable=SC2034 # for the tests that source this file
 libs=$build/.libs
+# shellcheck disable=SC2034
 test_libs=$build/tests/.libs
+# shellcheck disable=SC2034
 test_etc=$build/tests/etc
+# shellcheck disable=SC2034
 resolve=$build/tests/resolve
 failures=0
 checks=0

@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2016 # commands in single quotes expand when they run (eval, sh -c)
 # SPEC §6 "Fail closed" and "No edit is missed": the reload of the
 # configuration under hostile but ordinary conditions, in one running
 # process (tests/conf_probe steps) that calls the module directly. The
@@ -20,8 +21,8 @@ mkdir -p "$conf_dir"
 trap_module=$test_libs/libnss_podip.so.2
 [ -f "$trap_module" ] || { echo "FAIL: $trap_module not built"; exit 1; }
 probe=$build/tests/conf_probe
-faketime_lib=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -1)
-[ -n "$faketime_lib" ] || skip_or_fail "$0 needs libfaketime (package faketime)"
+for faketime_lib in /usr/lib/*/faketime/libfaketime.so.1; do break; done
+[ -f "$faketime_lib" ] || skip_or_fail "$0 needs libfaketime (package faketime)"
 "$probe" "$trap_module" steps seccomp >/dev/null 2>&1 ||
     skip_or_fail "$0 needs tests/conf_probe built with libseccomp (libseccomp-dev)"
 
@@ -225,6 +226,7 @@ big() { # TTL: a large configuration, renamed into place (each made once: a copy
     cp "$tmp/big-$1" "$conf.new" && chmod 644 "$conf.new" && old_enough "$conf.new" && mv "$conf.new" "$conf"
 }
 big 10
+# shellcheck disable=SC2034 # counted in the repeat's eval
 i=0
 repeat 'i=$((i + 1)); big $((10 + i % 2 * 10)); sleep 0.2'
 background jump 4000 "$a" "$(ans 10)|$(ans 20)" cancel 4000 "$a" "$(ans 10)|$(ans 20)" \
@@ -233,7 +235,9 @@ wait_ready
 stop_repeat
 big 30
 verdict "siglongjmp out of lookups and asynchronous cancellation: later reloads still happen"
-repeat 'i=$((i + 1)); big $((10 + i % 2 * 10)); sleep 0.2'
+# each configuration in force about 1.2 s: a child that checks once a second
+# sees both within its 5 s, whatever the phase
+repeat 'i=$((i + 1)); big $((10 + i % 2 * 10)); sleep 1.2'
 probe "children forked while another thread reloads: each reloads on its own" \
     fork 5000 "$a" "$(ans 10)" "$(ans 20)"
 stop_repeat
@@ -274,6 +278,7 @@ configmap "$conf_dir" ..stress_0 "$c1"
 old_enough "$conf_dir/..stress_0/nss-podip.conf"
 ln -s ..data/nss-podip.conf "$conf"
 printf '%s\n' "$pod_resolv" >"$resolv"
+# shellcheck disable=SC2034 # switched in the repeat's eval
 r=1
 repeat 'r=$((3 - r)); printf "search default.svc.r%s.test svc.r%s.test\n" $r $r >"$resolv"; sleep 0.05'
 timeout 60 "$probe" "$trap_module" threads 8 12000 \

@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2016 # commands in single quotes expand when they run (eval, sh -c)
 # Runs tests/stress (8 threads x 200,000 lookups, every answer checked): once
 # under the defaults (the build's own configuration files, absent), then
 # while a thread rewrites the configuration file, inside a private mount

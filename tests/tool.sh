@@ -232,7 +232,7 @@ hosts_status() {
     "$tool" status >"$tmp/status"
     rc=$?
     sed -n '/^\/etc\/nsswitch.conf/,$p' "$tmp/status"
-    return $rc
+    return "$rc"
 }
 check "status: a good line with [!UNAVAIL=return] instead" 0 \
     "/etc/nsswitch.conf: hosts: files podip [!UNAVAIL=return] dns" \
