@@ -19,7 +19,7 @@ isolate
 
 conf_dir=${sysconfdir:?sysconfdir not set: run through make check}
 tool=$build/nss-podip
-[ -x "$resolve" ] && [ -x "$tool" ] || { echo "FAIL: $resolve or $tool not built"; exit 1; }
+if [ ! -x "$resolve" ] || [ ! -x "$tool" ]; then echo "FAIL: $resolve or $tool not built"; exit 1; fi
 export LD_LIBRARY_PATH=$libs
 
 # The module's ELF class (1: 32-bit, 2: 64-bit), to say what was tested.
@@ -31,10 +31,12 @@ echo "# module: $([ "$class" = 1 ] && echo 32 || echo 64)-bit ($libs/libnss_podi
 # than the upper one get its index in the inode number's high bits.
 [ -d "$conf_dir" ] || mkdir -p "$conf_dir"
 mkdir "$tmp/lower" "$tmp/upper"
-mount -t tmpfs -o mode=755 podip-lower "$tmp/lower" &&
+if ! { mount -t tmpfs -o mode=755 podip-lower "$tmp/lower" &&
     mount -t tmpfs -o mode=755 podip-upper "$tmp/upper" &&
-    mkdir "$tmp/upper/data" "$tmp/upper/work" ||
-    { echo "FAIL: cannot mount the tmpfs layers"; exit 1; }
+    mkdir "$tmp/upper/data" "$tmp/upper/work"; }; then
+    echo "FAIL: cannot mount the tmpfs layers"
+    exit 1
+fi
 # The overlay over $(sysconfdir) still holds them at exit: detach, so that
 # $tmp can be removed.
 at_exit "umount -l '$tmp/upper' '$tmp/lower'"
@@ -42,8 +44,6 @@ printf 'allow 10.42.0.0/16\n' >"$tmp/lower/nss-podip.conf"
 printf 'nameserver 127.0.0.1\nsearch default.svc.k8s.example.com svc.k8s.example.com k8s.example.com\n' \
     >"$tmp/lower/resolv.conf"
 chmod 644 "$tmp/lower/nss-podip.conf" "$tmp/lower/resolv.conf"
-# Older than 2 s, so the module uses it at once (a newer file waits, SPEC §6).
-old_enough "$tmp/lower/nss-podip.conf" "$tmp/lower/resolv.conf"
 mount -t overlay podip-xino \
     -o "lowerdir=$tmp/lower:$conf_dir,upperdir=$tmp/upper/data,workdir=$tmp/upper/work,xino=on" \
     "$conf_dir" || { echo "FAIL: cannot mount an overlay with xino=on over $conf_dir"; exit 1; }

@@ -21,7 +21,10 @@ for f in resolv.conf nsswitch.conf; do
 done
 # write through the private bind mounts from here on
 set_nsswitch() { printf '%s\n' "$1" >/etc/nsswitch.conf; }
-set_conf() { printf '%s\n' "$1" >"$conf" && old_enough "$conf"; }
+set_conf() { printf '%s\n' "$1" >"$conf"; }
+# settled_conf TEXT: the file as it stands once it has not changed for 2 s,
+# for the status checks whose wording is not about a file changed just now
+settled_conf() { set_conf "$1" && old_enough "$conf"; }
 
 echo "# usage"
 check "no command: exit 2" 2 "" "$tool"
@@ -33,7 +36,7 @@ echo "# check"
 rm -f "$conf"
 check "check, no file: the defaults" 0 "$conf: not found; the module uses its defaults" "$tool" check
 check "check FILE, no such file: exit 2" 2 "$tmp/none: no such file" "$tool" check "$tmp/none"
-cp "$src/nss-podip.conf" "$conf" && chmod 644 "$conf" && old_enough "$conf"
+cp "$src/nss-podip.conf" "$conf" && chmod 644 "$conf"
 check "check of the installed example: OK" 0 "$conf: OK" "$tool" check
 check "the installed example sets nothing" 0 "$("$tool" explain 10-1-2-3.default.pod.corp.test)" \
     sh -c "rm '$conf' && '$tool' explain 10-1-2-3.default.pod.corp.test"
@@ -44,7 +47,6 @@ check "every directive of the example, uncommented, parses" 0 "$tmp/all.conf: OK
 printf '%s\n' "zone k8s.example.com" "frobnicate yes" "ttl 9000" "allow 10.0.0.0/33" \
     "namespace Bad_NS" "relative maybe" "zone a b" "# fine" "wildcard" >"$conf"
 printf 'ttl \001\377\n' >>"$conf"
-old_enough "$conf"
 check "check: each bad line, its number and the reason; exit 1" 1 "\
 $conf:2: unknown directive: \"frobnicate yes\"
 $conf:3: ttl: expected a number of seconds from 0 to 3600: \"ttl 9000\"
@@ -118,12 +120,12 @@ check "explain: an IPv6 pod in a detected zone, and a relative name" 0 "\"fd00-1
 check "explain: a leading zero" 0 "\"010-42-0-1.default.pod.k8s.example.com\"
   IPv4: $nx
   IPv6: $nx
-  why: a name under pod.k8s.example.com (zone k8s.example.com); the label \"010-42-0-1\" is no address: it has three dashes, so it is read as an IPv4 address, and its part \"010\" has a leading zero (CoreDNS refuses it: it could be read as octal)" \
+  why: a name under pod.k8s.example.com (zone k8s.example.com); the label \"010-42-0-1\" is no address: it has three single dashes, so it is read as an IPv4 address, but it is not four decimal numbers from 0 to 255 without a leading zero (CoreDNS refuses 010: it could be read as octal)" \
     "$tool" explain 010-42-0-1.default.pod.k8s.example.com
 check "explain: a namespace Kubernetes could not create" 0 "\"10-42-0-1.my_ns.pod.corp.test\"
   IPv4: $nx
   IPv6: $nx
-  why: a name under pod.corp.test (zone corp.test); the namespace label \"my_ns\" is not one Kubernetes could create: it holds \"_\", and a namespace has only letters, digits and '-'" \
+  why: a name under pod.corp.test (zone corp.test); the namespace label \"my_ns\" is not one Kubernetes could create (1-63 letters, digits or '-', starting and ending with a letter or digit)" \
     "$tool" explain 10-42-0-1.my_ns.pod.corp.test
 why() { "$tool" explain "$1" | sed -n 's/^  why: //p'; }
 check "explain: outside allow" 0 \
@@ -133,8 +135,13 @@ check "explain: a namespace not listed" 0 \
     "a name under pod.corp.test (zone corp.test); namespace \"other\" is not among the \`namespace\` lines of the configuration" \
     why 10-42-0-1.other.pod.corp.test
 check "explain: an IPv6 label with two --" 0 \
-    "a name under pod.corp.test (zone corp.test); the label \"fd00--1--2\" is no address: it does not have exactly three single dashes (the IPv4 form), so its dashes are read as the colons of an IPv6 address, and it has \"--\" (\"::\") more than once" \
+    "a name under pod.corp.test (zone corp.test); the label \"fd00--1--2\" is no address: it does not have exactly three single dashes, so its dashes are read as the colons of an IPv6 address, but it is not groups of 1 to 4 hexadecimal digits, 8 of them or fewer around one \"--\" (\"::\")" \
     why fd00--1--2.default.pod.corp.test
+for label in --ffff-a2a-1 0-0-0-0-0-ffff-a2a-1; do
+    check "explain: the IPv4-mapped $label" 0 \
+        "a name under pod.corp.test (zone corp.test); the label \"$label\" in namespace \"default\" reads as an IPv4-mapped IPv6 address, answered as the IPv4 address 10.42.0.1" \
+        why "$label.default.pod.corp.test"
+done
 check "explain: a wildcard name" 0 "\"app.10.0.0.1.nip.io\"
   IPv4: 10.0.0.1
   IPv6: NODATA (the name holds an IPv4 address)
@@ -156,7 +163,7 @@ check "explain: the old default zone is replaced" 0 \
     why 10-42-0-1.default.pod.cluster.local
 
 echo "# status"
-set_conf "zone k8s.example.com
+settled_conf "zone k8s.example.com
 allow 10.42.0.0/16
 allow fd00:10:244::/48
 ttl 30
@@ -171,7 +178,7 @@ ttl: 30
 wildcards: nip.io"
 check "status: all is well; exit 0" 0 "$settings
 /etc/nsswitch.conf: hosts: files podip [NOTFOUND=return] dns" "$tool" status
-set_conf "frobnicate
+settled_conf "frobnicate
 relative no
 detect-zones no"
 check "status: defaults, a skipped line; exit 1" 1 "configuration file: $conf: read, in force
@@ -195,11 +202,10 @@ warning: the configuration file is refused (writable by its group or by others):
     "$tool" status
 chmod 644 "$conf"
 printf 'zone k8s.test\n' >"$conf" # an edit, just now
-check "status: a file changed just now: not used yet; exit 0" 0 \
-    "configuration file: $conf: changed in the last 2 seconds, and may still be being written: a program that read it before keeps what it read, and one that has not passes every name on, until it can be read whole (within 2 seconds)
-zones: none (the module answers no name now)
-$nsswitch" "$tool" status
-old_enough "$conf"
+check "status: a file changed just now: in force for a new program, a running one waits 2 s" 0 \
+    "configuration file: $conf: read, in force for programs that start now; changed in the last 2 seconds, so programs already running keep what they read until it has not changed for 2 seconds
+zones: k8s.test (configured) corp.test (detected in /etc/resolv.conf)" sh -c "'$tool' status | sed -n '1,2p'"
+old_enough "$conf" # settled, as the rest of this test wants it
 chmod 600 "$conf"
 check "status: a file only root can read; exit 1" 1 "configuration file: $conf: read, in force
 warning: the configuration file is readable by root only: programs of other users cannot read it and pass every name on" \
@@ -226,7 +232,7 @@ hosts_status() {
     "$tool" status >"$tmp/status"
     rc=$?
     sed -n '/^\/etc\/nsswitch.conf/,$p' "$tmp/status"
-    return $rc
+    return "$rc"
 }
 check "status: a good line with [!UNAVAIL=return] instead" 0 \
     "/etc/nsswitch.conf: hosts: files podip [!UNAVAIL=return] dns" \
