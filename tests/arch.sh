@@ -67,7 +67,7 @@ if [ "${1:-}" = in-root ]; then
         ;;
     multiarch) # amd64 and i386 side by side
         deb() { (cd "$root" && echo "tmp/debs/libnss-podip_"*"_$1.deb"); }
-        status() { inroot dpkg-query -W -f='${db:Status-Abbrev}' "libnss-podip:$1" 2>/dev/null | tr -d ' '; }
+        status() { inroot dpkg-query -W -f="\${db:Status-Abbrev}" "libnss-podip:$1" 2>/dev/null | tr -d ' '; }
         # resolve32: tests/resolve of the i386 build, through nsswitch.conf.
         resolve32() { inroot /tmp/resolve ghbn2 inet $pod 2>&1 || true; }
         answer="10.42.2.46 name=$pod"
@@ -90,8 +90,11 @@ if [ "${1:-}" = in-root ]; then
         # With the i386 module gone, podip is unavailable to 32-bit programs
         # and the name goes on to dns, which has no server here.
         out=$(resolve32)
-        [ "$out" != "$answer" ] && pass "32-bit program: no answer without the i386 module ($out)" ||
+        if [ "$out" != "$answer" ]; then
+            pass "32-bit program: no answer without the i386 module ($out)"
+        else
             fail "32-bit program still answered without the i386 module"
+        fi
 
         echo "--- dpkg -i libnss-podip:i386 again, dpkg -r libnss-podip:amd64, :i386 stays"
         inroot dpkg -i "/$(deb i386)" >/dev/null
@@ -159,13 +162,13 @@ if ! mountpoint -q /proc/sys/fs/binfmt_misc; then
 fi
 for a in $arches arm64; do
     q=$(qemu_of "$a")
-    [ -n "$q" ] && [ ! -e "/proc/sys/fs/binfmt_misc/qemu-$q" ] || continue
+    if [ -z "$q" ] || [ -e "/proc/sys/fs/binfmt_misc/qemu-$q" ]; then continue; fi
     conf=/usr/lib/binfmt.d/qemu-$q.conf
     [ -f "$conf" ] || { fail "$conf missing: install qemu-user-static"; exit 1; }
     cat "$conf" >/proc/sys/fs/binfmt_misc/register
     binfmt_added="$binfmt_added qemu-$q"
 done
-echo "--- binfmt_misc: $(cd /proc/sys/fs/binfmt_misc && ls | grep '^qemu-' | paste -sd' ')"
+echo "--- binfmt_misc: $(cd /proc/sys/fs/binfmt_misc && for e in qemu-*; do [ ! -e "$e" ] || echo "$e"; done | paste -sd' ')"
 
 # The roots download while the packages build (mmdebstrap in its own mount
 # and PID namespaces, so nothing it mounts outlives it).
@@ -197,7 +200,7 @@ declare -A report=()
 # build ARCH: dpkg-buildpackage -a ARCH with its tests; the target's getent
 # (libc-bin of the same version as the libc6 the tests load) for glibc.sh.
 build() {
-    local a=$1 t0 dir=$work/$1 summary glibc units
+    local a=$1 t0 dir=$work/$1 summary glibc units unit_tests
     t0=$(now)
     echo "--- $a: dpkg-buildpackage -us -uc -b -a $a"
     mkdir -p "$dir/getent"
@@ -216,13 +219,14 @@ build() {
     fi
     summary=$(grep -E '^# (TOTAL|PASS|SKIP|FAIL|ERROR):' "$dir/build.log" | tr -s ' ' | paste -sd' ')
     # debian/rules runs $(UNIT_TESTS), tests/symbols.sh and tests/glibc.sh
-    n=$(($(sed -n 's/^UNIT_TESTS +\{0,1\}= //p' "$src/Makefile.am" | wc -w) + 2))
+    unit_tests=$(sed -n 's/^UNIT_TESTS +\{0,1\}= //p' "$src/Makefile.am")
+    n=$(($(wc -w <<<"$unit_tests") + 2))
     check "$a: the build ran its $n tests and all passed" \
         "# TOTAL: $n # PASS: $n # SKIP: 0 # FAIL: 0 # ERROR: 0" "$summary"
     glibc=$(grep -E '^all [0-9]+ checks passed$' "$dir/src/tests/glibc.sh.log" || true)
     check "$a: glibc.sh ran every check with the $a getent" yes "$([ -n "$glibc" ] && echo yes)"
-    units=$(cd "$dir/src/tests" && for t in test_name test_nss test_conf test_snapshot; do
-        printf '%s %s, ' "$t" "$(grep -cE '^\[       OK \]' "$t.log")"; done)
+    units=$(cd "$dir/src" && for t in $unit_tests; do
+        printf '%s %s, ' "${t#tests/}" "$(grep -cE '^\[       OK \]' "$t.log")"; done)
     report[$a]="$(since "$t0") s: cmocka tests (${units%, }), symbols.sh, glibc.sh ($glibc)"
     echo "--- $a: built and tested in ${report[$a]%%:*}"
 }
@@ -284,7 +288,10 @@ for a in $arches; do
 done
 
 echo "--- lintian of the cross-built packages"
-changes=$(ls "$work"/*/*.changes 2>/dev/null | grep -v "_${build_arch}.changes" || true)
+changes=""
+for c in "$work"/*/*.changes; do
+    if [ -e "$c" ] && [ "${c%_"$build_arch".changes}" = "$c" ]; then changes="$changes $c"; fi
+done
 if [ -n "$changes" ]; then
     # shellcheck disable=SC2086
     if out=$(lintian --fail-on error,warning -I --pedantic $changes 2>&1); then

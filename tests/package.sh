@@ -48,7 +48,7 @@ if [ "${1:-}" = in-root ]; then
     reach_by_name "" "hello from $suite" 5
     check "getent hosts localhost" localhost "$(inroot getent hosts localhost | awk '{ print $2; exit }')"
     check "/etc/nss-podip.conf is a conffile" /etc/nss-podip.conf \
-        "$(inroot dpkg-query -W -f='${Conffiles}' libnss-podip | awk '{ print $1 }')"
+        "$(inroot dpkg-query -W -f="\${Conffiles}" libnss-podip | awk '{ print $1 }')"
     check "/etc/nss-podip.conf: every line a comment" 0 \
         "$(grep -cv '^#\|^[[:space:]]*$' "$root/etc/nss-podip.conf")"
 
@@ -67,7 +67,7 @@ if [ "${1:-}" = in-root ]; then
     cp -r "$src/debian/tests" "$root/tmp/autopkgtest/debian/"
     while read -r name restrictions; do
         rc=0
-        out=$(inroot sh -c 'cd /tmp/autopkgtest && "debian/tests/$1"' - "$name" 2>"$root/tmp/stderr") || rc=$?
+        out=$(inroot sh -c "cd /tmp/autopkgtest && debian/tests/$name" 2>"$root/tmp/stderr") || rc=$?
         err=$(cat "$root/tmp/stderr")
         case " $restrictions " in *" allow-stderr "*) err="" ;; esac
         if [ "$rc" = 0 ] && [ -z "$err" ]; then
@@ -167,8 +167,9 @@ autopkgtests() {
     }'
 }
 autopkgtests >"$work/autopkgtests"
-grep -q . "$work/autopkgtests" && ! grep -q '^FAIL' "$work/autopkgtests" ||
-    { cat "$work/autopkgtests"; fail "no autopkgtest to run in debian/tests/control"; exit 1; }
+if ! grep -q . "$work/autopkgtests" || grep -q '^FAIL' "$work/autopkgtests"; then
+    cat "$work/autopkgtests"; fail "no autopkgtest to run in debian/tests/control"; exit 1
+fi
 echo "--- the autopkgtests of debian/tests/control: $(cut -d' ' -f1 "$work/autopkgtests" | paste -sd' ')"
 
 echo "--- dpkg-buildpackage -us -uc -b"

@@ -1,6 +1,7 @@
 # Helpers of the scripts that check Debian roots (tests/package.sh,
 # tests/arch.sh). Source it after setting failed=0; the root helpers use
 # $root, the folder of the root being checked.
+# shellcheck shell=bash disable=SC2034,SC2154 # failed, root and port: the caller's
 
 pass() { echo "PASS: $*"; }
 fail() { echo "FAIL: $*"; failed=1; }

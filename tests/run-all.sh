@@ -17,8 +17,10 @@ step "autoreconf"
 
 step "build with -Wall -Wextra -Werror, and make check"
 rm -rf "$out/werror" && mkdir -p "$out/werror"
-(cd "$out/werror" && "$src/configure" -q --enable-werror && make -j"$jobs" &&
-    make -j"$jobs" check || { cat tests/*.log 2>/dev/null | tail -200; exit 1; })
+(cd "$out/werror" &&
+    if ! { "$src/configure" -q --enable-werror && make -j"$jobs" && make -j"$jobs" check; }; then
+        cat tests/*.log 2>/dev/null | tail -200; exit 1
+    fi)
 
 step "make distcheck: the tarball builds, installs and passes the build-tree tests"
 # The root-only integration tests already ran above; running them again
@@ -28,12 +30,14 @@ step "make distcheck: the tarball builds, installs and passes the build-tree tes
 
 step "unit tests under AddressSanitizer and UndefinedBehaviorSanitizer"
 rm -rf "$out/asan" && mkdir -p "$out/asan"
-(cd "$out/asan" && "$src/configure" -q --enable-werror \
-    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -fno-sanitize-undefined-trap-on-error" \
-    LDFLAGS="-fsanitize=address,undefined" &&
-    make -j"$jobs" &&
-    make -j"$jobs" check TESTS="$(cd "$out/werror" && make -s print-unit-tests)" ||
-    { cat tests/*.log 2>/dev/null | tail -200; exit 1; })
+(cd "$out/asan" &&
+    if ! { "$src/configure" -q --enable-werror \
+        CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -fno-sanitize-undefined-trap-on-error" \
+        LDFLAGS="-fsanitize=address,undefined" &&
+        make -j"$jobs" &&
+        make -j"$jobs" check TESTS="$(cd "$out/werror" && make -s print-unit-tests)"; }; then
+        cat tests/*.log 2>/dev/null | tail -200; exit 1
+    fi)
 
 step "robustness: libFuzzer targets, 60 s each, one after the other (fuzz/run.sh)"
 FUZZ_OUT="$out/fuzz" bash "$src/fuzz/run.sh" "${FUZZ_SECONDS:-60}"
