@@ -293,8 +293,10 @@ for c in "$work"/*/*.changes; do
     if [ -e "$c" ] && [ "${c%_"$build_arch".changes}" = "$c" ]; then changes="$changes $c"; fi
 done
 if [ -n "$changes" ]; then
-    # shellcheck disable=SC2086
-    if out=$(lintian --fail-on error,warning -I --pedantic $changes 2>&1); then
+    # TMPDIR: lintian leaves files in it (mldbm-elf-*); the work folder goes on exit.
+    mkdir -p "$work/lintian-tmp"
+    # shellcheck disable=SC2086 # $changes: one argument a file
+    if out=$(TMPDIR=$work/lintian-tmp lintian --fail-on error,warning -I --pedantic $changes 2>&1); then
         out=$(grep -v 'running with root privileges' <<<"$out" || true)
         pass "lintian: no error, no warning${out:+ (info and pedantic:$'\n'$out)}"
     else
