@@ -69,8 +69,14 @@ static bool say_conf_file(const struct podip_watch *w)
 {
     switch (podip_verdict(w->status)) {
     case PODIP_USE:
-        printf(w->status == PODIP_FILE_READ ? "read, in force\n"
-                                            : "not found, the defaults apply\n");
+        if (w->status == PODIP_FILE_ABSENT)
+            printf("not found, the defaults apply\n");
+        else if (podip_settled(&w->stamp, w->read_at))
+            printf("read, in force\n");
+        else
+            printf("read, in force for programs that start now; changed in the last 2 seconds, "
+                   "so programs already running keep what they read until it has not changed "
+                   "for 2 seconds\n");
         return false;
     case PODIP_KEEP:
         if (w->status == PODIP_FILE_UNREADABLE)

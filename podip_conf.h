@@ -141,7 +141,7 @@ enum podip_file_status {
     PODIP_FILE_WRITABLE,    /* writable by its group or by others */
     PODIP_FILE_TOO_BIG,     /* over PODIP_FILE_MAX bytes */
     PODIP_FILE_CHANGING,    /* changed while being read */
-    PODIP_FILE_SETTLING,    /* read, but changed too recently to be whole (podip_settled) */
+    PODIP_FILE_SETTLING,    /* read, but changed too recently to replace what is in force */
 };
 
 /* Open PATH (non-blocking, so a FIFO or a device cannot hang the caller),

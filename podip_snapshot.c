@@ -51,15 +51,20 @@ static bool stale(const struct podip_watch *w, time_t now)
     return !w->known || !podip_same_stamp(&stamp, &w->stamp) || !clean(w, now);
 }
 
-/* Read W's file at NOW through ST's parser, and judge what was read. */
-static enum podip_verdict read_watched(struct podip_watch *w, time_t now, struct podip_state *st)
+/* Read W's file at NOW through ST's parser, and judge what was read.
+ * MAY_WAIT: a configuration is in force, which may stay until a change has
+ * settled. */
+static enum podip_verdict read_watched(struct podip_watch *w, time_t now, bool may_wait,
+                                       struct podip_state *st)
 {
     struct podip_stamp stamp;
     w->status = podip_read_file(w->path, w->trusted, &st->parser, st->chunk, sizeof st->chunk,
                                 &stamp, &w->err);
-    /* a half-written nss-podip.conf may lack the lines that restrict it;
-     * resolv.conf can only add zones, and is used at once */
-    if (w->status == PODIP_FILE_READ && w->trusted && !podip_settled(&stamp, now))
+    /* a half-written file may lack the lines that restrict it, so what is in
+     * force stays until it settles; a process with none uses the file as it
+     * finds it, and the racy rule reads it again (SPEC §6, "A new process
+     * uses the file it finds") */
+    if (w->status == PODIP_FILE_READ && may_wait && !podip_settled(&stamp, now))
         w->status = PODIP_FILE_SETTLING;
     enum podip_verdict verdict = podip_verdict(w->status);
     if (verdict != PODIP_KEEP) {
@@ -93,7 +98,8 @@ static bool check_conf(struct podip_state *st, time_t now, podip_report_fn *repo
         return false;
     podip_conf_defaults(&st->scratch);
     podip_parser_init(&st->parser, &st->scratch, PODIP_SYNTAX_CONF, report, ctx);
-    enum podip_verdict verdict = read_watched(&st->conf_file, now, st);
+    enum podip_verdict verdict =
+        read_watched(&st->conf_file, now, st->standing == PODIP_IN_FORCE, st);
     if (verdict == PODIP_KEEP)
         return false;
     if (verdict == PODIP_REFUSE) {
@@ -117,7 +123,8 @@ static bool check_resolv(struct podip_state *st, time_t now)
         return false;
     st->scratch.nzones = st->scratch.nwildcards = 0; /* only the zones detected */
     podip_parser_init(&st->parser, &st->scratch, PODIP_SYNTAX_RESOLV, NULL, NULL);
-    enum podip_verdict verdict = read_watched(&st->resolv, now, st);
+    /* resolv.conf can only add zones: used at once */
+    enum podip_verdict verdict = read_watched(&st->resolv, now, false, st);
     if (verdict == PODIP_KEEP)
         return false;
     unsigned n = verdict == PODIP_USE ? st->scratch.nzones : 0;

@@ -20,7 +20,7 @@ enum podip_verdict podip_verdict(enum podip_file_status status);
 /* One watched file, as the last look at it left it. */
 struct podip_watch {
     const char *path;
-    bool trusted; /* podip_read_file's TRUSTED; and used only once settled */
+    bool trusted; /* podip_read_file's TRUSTED */
     bool known;                    /* STAMP and READ_AT tell what is in use */
     struct podip_stamp stamp;      /* what the file was when last used */
     time_t read_at;                /* time(NULL) of that read */

@@ -42,12 +42,10 @@ pod_resolv="nameserver 127.0.0.1
 search default.svc.k8s.example.com svc.k8s.example.com k8s.example.com
 options ndots:5"
 etc_file resolv.conf "$pod_resolv"
-# the reload checks below edit without old_enough (lib.sh), and time the edit
-old_enough /etc/resolv.conf
 # from here on, write through the private bind mount (never the host's file)
 mountpoint -q /etc/resolv.conf || { echo "FAIL: /etc/resolv.conf is not private"; exit 1; }
 set_resolv() {
-    printf '%s\n' "$1" >/etc/resolv.conf && old_enough /etc/resolv.conf
+    printf '%s\n' "$1" >/etc/resolv.conf
 }
 
 # q NAME: what `getent hosts` shows with podip first: the address, NOTFOUND
@@ -78,11 +76,9 @@ ttl() {
     out=$("$probe" "$module" count 1 "$1")
     echo "${out#* ttl=}"
 }
+# set_conf TEXT: the file rewritten in place, as an editor does, just before
+# the lookups: each getent is a new process, which uses the file it finds.
 set_conf() {
-    printf '%s\n' "$1" >"$conf" && old_enough "$conf"
-}
-# edit_conf TEXT: rewrite the file in place, as an editor does: fresh mtime.
-edit_conf() {
     printf '%s\n' "$1" >"$conf"
 }
 
@@ -163,14 +159,12 @@ check "unknown and malformed lines: the bad allow is skipped" 0 1.1.1.1 x 1-1-1-
 check "unknown and malformed lines: the bad ttl is skipped" 0 5 ttl 10-1-2-3.default.pod.k8s.test
 
 { echo "zone a.test"; head -c 10000000 /dev/zero | tr '\0' x; printf '\nzone b.test\n'; } >"$conf"
-old_enough "$conf"
 start=$(date +%s%N)
 check "a 10 MB line: the line before it applies" 0 10.1.2.3 q 10-1-2-3.default.pod.a.test
 check "a 10 MB line: the line after it applies" 0 10.1.2.3 q 10-1-2-3.default.pod.b.test
 echo "# two lookups with a 10 MB line took $((($(date +%s%N) - start) / 1000000)) ms"
 
 { head -c 65536 /dev/urandom | tr -d '\n'; printf '\nzone k8s.test\n'; head -c 4096 /dev/urandom; } >"$conf"
-old_enough "$conf"
 check "binary junk: the good line applies" 0 10.1.2.3 q 10-1-2-3.default.pod.k8s.test
 
 # A missing file: the defaults. A file that is there but refused (SPEC §6,
@@ -207,6 +201,35 @@ check "unreadable for the user: its zone passed on" 1 NO_RECOVERY \
     as_nobody "$tmp/lib/resolve" -s podip ghbn2 inet 10-1-2-3.default.pod.k8s.test
 chmod 644 "$conf"
 
+echo "# a new process uses the file it finds, written a moment before (SPEC §6)"
+# As the kubelet writes a ConfigMap volume and then starts a container, a
+# Dockerfile RUN line writes the file and then resolves, or an operator
+# edits it and runs getent: each getent below is a new process.
+# fresh DESC: the lookups just made came within a second of the last write
+fresh() {
+    age=$(($(date +%s) - $(stat -L -c %Y "$conf")))
+    assert "$1: the file was at most 1 s old at the lookups ($age s)" test "$age" -le 1
+}
+rm -f "$conf"
+set_conf "allow 10.42.0.0/16"
+check "written in place: allow refuses 1-1-1-1" 0 NXDOMAIN x 1-1-1-1.default.pod.cluster.local
+check "written in place: 10-42-2-46 answers" 0 10.42.2.46 q 10-42-2-46.default.pod.cluster.local
+fresh "written in place"
+printf 'zone a.test\nallow 10.0.0.0/8\n' >"$conf.new" && mv "$conf.new" "$conf"
+check "renamed into place: its zone answers" 0 10.1.2.3 q 10-1-2-3.default.pod.a.test
+check "renamed into place: allow refuses 1-1-1-1" 0 NXDOMAIN x 1-1-1-1.default.pod.a.test
+fresh "renamed into place"
+rm -f "$conf"
+configmap "$conf_dir" ..2026_12_01_a "zone a.test"
+ln -s ..data/nss-podip.conf "$conf"
+check "a ConfigMap volume written just before: its zone answers" 0 10.1.2.3 q 10-1-2-3.default.pod.a.test
+configmap "$conf_dir" ..2026_12_01_b "zone b.test
+namespace web"
+check "..data swapped just before: the new zone answers" 0 10.1.2.3 q 10-1-2-3.web.pod.b.test
+check "..data swapped just before: the namespace line applies" 0 NXDOMAIN x 10-1-2-3.default.pod.b.test
+fresh "..data swapped"
+rm -rf "$conf" "$conf_dir"/..data "$conf_dir"/..2026_*
+
 echo "# reload in one running process, without a restart"
 # reload DESC CHANGE NAME WANT: start a process that looks NAME up until it
 # gets WANT, make CHANGE, and time how long the process takes to see it. An
@@ -225,11 +248,11 @@ reload() {
         test "$rc" = 0 -a "$ms" -le 2500 || cat "$tmp/probe.out"
 }
 set_conf "zone a.test"
-reload "file rewritten in place" 'edit_conf "zone b.test"' 10-1-2-3.default.pod.b.test "10.1.2.3 ttl=5"
+reload "file rewritten in place" 'set_conf "zone b.test"' 10-1-2-3.default.pod.b.test "10.1.2.3 ttl=5"
 reload "file replaced by rename" 'printf "zone a.test\nttl 9\n" >"$conf.new" && mv "$conf.new" "$conf"' \
     10-1-2-3.default.pod.a.test "10.1.2.3 ttl=9"
 reload "file removed" 'rm "$conf"' 10-1-2-3.default.pod.cluster.local "10.1.2.3 ttl=5"
-reload "file created" 'edit_conf "ttl 7"' 10-1-2-3.default.pod.cluster.local "10.1.2.3 ttl=7"
+reload "file created" 'set_conf "ttl 7"' 10-1-2-3.default.pod.cluster.local "10.1.2.3 ttl=7"
 reload "resolv.conf changed (detect-zones)" \
     'printf "search default.svc.corp.test svc.corp.test\n" >/etc/resolv.conf' \
     10-1-2-3.default.pod.corp.test "10.1.2.3 ttl=7"

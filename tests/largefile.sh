@@ -42,8 +42,6 @@ printf 'allow 10.42.0.0/16\n' >"$tmp/lower/nss-podip.conf"
 printf 'nameserver 127.0.0.1\nsearch default.svc.k8s.example.com svc.k8s.example.com k8s.example.com\n' \
     >"$tmp/lower/resolv.conf"
 chmod 644 "$tmp/lower/nss-podip.conf" "$tmp/lower/resolv.conf"
-# Older than 2 s, so the module uses it at once (a newer file waits, SPEC §6).
-old_enough "$tmp/lower/nss-podip.conf" "$tmp/lower/resolv.conf"
 mount -t overlay podip-xino \
     -o "lowerdir=$tmp/lower:$conf_dir,upperdir=$tmp/upper/data,workdir=$tmp/upper/work,xino=on" \
     "$conf_dir" || { echo "FAIL: cannot mount an overlay with xino=on over $conf_dir"; exit 1; }

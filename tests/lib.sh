@@ -173,12 +173,22 @@ getent_ahosts() {
     printf '%-15s %-6s %s\n%-15s %-6s \n%-15s %-6s ' "$1" STREAM "$2" "$1" DGRAM "$1" RAW
 }
 
-# old_enough FILE...: each FILE's mtime 10 s back. The module uses an
-# nss-podip.conf changed in the last 2 s only once it is that old (it may
-# still be being written), so a test that writes one and looks a name up at
-# once dates it back first.
+# old_enough FILE...: each FILE's mtime 10 s back. A process that already
+# has a configuration in force switches to an nss-podip.conf changed in the
+# last 2 s only once it is that old (it may still be being written), so a
+# test that means such a running process to use a file at once dates it back
+# first. A new process uses the file it finds (SPEC §6): no dating back.
 old_enough() {
     touch -d "@$(($(date +%s) - 10))" "$@"
+}
+
+# configmap DIR VERSION TEXT: update DIR as the kubelet updates a ConfigMap
+# volume: a new folder DIR/VERSION holding nss-podip.conf, then DIR/..data
+# swapped to it by a rename. DIR/nss-podip.conf -> ..data/nss-podip.conf is
+# the caller's symlink.
+configmap() {
+    mkdir "$1/$2" && printf '%s\n' "$3" >"$1/$2/nss-podip.conf" &&
+        ln -s "$2" "$1/..data_tmp" && mv -T "$1/..data_tmp" "$1/..data"
 }
 
 # --- daemons -----------------------------------------------------------------

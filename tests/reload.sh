@@ -142,6 +142,12 @@ for pause in 0.9 0.9 0.4 0.4 0.4; do
     sleep 0.3
 done
 verdict "a half-written file (no allow line yet) is never served"
+# a running process keeps what is in force while a new file is written
+# slowly, then switches to it about 2 s after the last write
+background lookup "$a" "$(ans)" ready hold 1500 "$a" "$(ans)" until 2500 "$b" "$(ans)"
+wait_ready
+{ printf 'zone b.test\n' && sleep 1 && printf 'allow 10.0.0.0/8\n'; } >"$conf"
+verdict "a running process during a slow write: the old configuration, then the new one"
 
 echo "# resolv.conf that never stops changing"
 set_conf "zone a.test"
@@ -203,9 +209,10 @@ verdict "the clock set back an hour, a day ahead, then to 0: each edit applies"
 echo "# lookups abandoned in the middle of a reload"
 # A 4 MB file takes a while to read, so the timer and the cancellations
 # strike while a reload is under way.
-big() { # TTL: a large configuration, renamed into place
-    { echo "zone a.test"; echo "ttl $1"; head -c 4000000 /dev/zero | tr '\0' '#' | fold -w 100; } >"$conf.new"
-    chmod 644 "$conf.new" && old_enough "$conf.new" && mv "$conf.new" "$conf"
+big() { # TTL: a large configuration, renamed into place (each made once: a copy is quick)
+    [ -f "$tmp/big-$1" ] ||
+        { echo "zone a.test"; echo "ttl $1"; head -c 4000000 /dev/zero | tr '\0' '#' | fold -w 100; } >"$tmp/big-$1"
+    cp "$tmp/big-$1" "$conf.new" && chmod 644 "$conf.new" && old_enough "$conf.new" && mv "$conf.new" "$conf"
 }
 big 10
 i=0
@@ -223,19 +230,15 @@ stop_repeat
 
 echo "# a ConfigMap volume: nss-podip.conf -> ..data/nss-podip.conf, ..data -> a timestamped folder"
 rm -f "$conf"
-configmap() { # NAME TEXT: a new folder with the file, then ..data swapped to it by rename
-    mkdir "$conf_dir/$1" && printf '%s\n' "$2" >"$conf_dir/$1/nss-podip.conf" &&
-        ln -s "$1" "$conf_dir/..data_tmp" && mv -T "$conf_dir/..data_tmp" "$conf_dir/..data"
-}
-configmap ..2026_11_01_a "zone a.test"
+configmap "$conf_dir" ..2026_11_01_a "zone a.test"
 old_enough "$conf_dir/..2026_11_01_a/nss-podip.conf"
 ln -s ..data/nss-podip.conf "$conf"
 background lookup "$a" "$(ans)" ready until 3000 "$b" "$(ans)" ready until 3000 "$a" "$(ans 8)"
 wait_ready 1
-configmap ..2026_11_01_b "zone b.test"
+configmap "$conf_dir" ..2026_11_01_b "zone b.test"
 rm -rf "$conf_dir/..2026_11_01_a"
 wait_ready 2
-configmap ..2026_11_01_c "zone a.test
+configmap "$conf_dir" ..2026_11_01_c "zone a.test
 ttl 8"
 rm -rf "$conf_dir/..2026_11_01_b"
 verdict "each swap of ..data is in force within 3 s (SPEC: about 2 s), the files written just before"
@@ -257,7 +260,7 @@ c3="zone b.test
 detect-zones no
 allow 192.168.0.0/16
 ttl 30"
-configmap ..stress_0 "$c1"
+configmap "$conf_dir" ..stress_0 "$c1"
 old_enough "$conf_dir/..stress_0/nss-podip.conf"
 ln -s ..data/nss-podip.conf "$conf"
 printf '%s\n' "$pod_resolv" >"$resolv"
@@ -279,8 +282,8 @@ while [ "$SECONDS" -lt "$end" ]; do
     text=${configs[n % 3]}
     target=$(readlink -f "$conf")
     case $((n % 5)) in
-    0) configmap "..stress_$n" "$text" && old_enough "$conf_dir/..stress_$n/nss-podip.conf" ;;
-    1) configmap "..stress_$n" "$text" ;; # fresh: used once 2 s old
+    0) configmap "$conf_dir" "..stress_$n" "$text" && old_enough "$conf_dir/..stress_$n/nss-podip.conf" ;;
+    1) configmap "$conf_dir" "..stress_$n" "$text" ;; # fresh: used once 2 s old
     2) { printf '%s\n' "${text%%$'\n'*}" && sleep 0.3 && printf '%s\n' "${text#*$'\n'}"; } >"$target" ;;
     3) chmod 664 "$target" && sleep 0.5 && chmod 644 "$target" ;;
     4) printf '%s\n' "$text" >"$target.new" && old_enough "$target.new" && mv "$target.new" "$target" ;;

@@ -166,15 +166,48 @@ static void test_absent_then_edits(void **state)
     step(t + 7, true, "PASS", "ADDRESS"); /* removed: the defaults again */
 }
 
-static void test_first_look_settling(void **state)
+/* SPEC §6, "A new process uses the file it finds": a state with no
+ * configuration in force uses a file written this very second; from then
+ * on a change waits until it has settled. */
+static void test_first_look_uses_fresh_file(void **state)
 {
     (void)state;
     time_t t = real + 100;
-    put(conf_path, "allow 10.0.0.0/8\n", t);
-    step(t, false, "PASS", "PASS"); /* nothing read yet: no name answered */
-    assert_int_equal(st.standing, PODIP_UNREAD);
+    put(conf_path, "allow 10.0.0.0/8\n", t); /* written "now" */
+    step(t, true, "PASS", "NXDOMAIN");       /* used at once */
+    assert_int_equal(st.standing, PODIP_IN_FORCE);
+    put(conf_path, "zone a.test\nallow 10.0.0.0/8\n", t + 1); /* the writer goes on */
+    step(t + 1, false, "PASS", "NXDOMAIN");                    /* in force: it stays */
     assert_int_equal(st.conf_file.status, PODIP_FILE_SETTLING);
-    step(t + 2, true, "PASS", "NXDOMAIN");
+    step(t + 2, false, "PASS", "NXDOMAIN");
+    step(t + 3, true, "ADDRESS", "PASS"); /* 2 s after the last write */
+}
+
+/* The racy rule reads a file used at once again: unchanged, it publishes
+ * nothing; changed in the same second, the change is seen. */
+static void test_fresh_file_read_again(void **state)
+{
+    (void)state;
+    time_t t = real + 100;
+    put(conf_path, "zone a.test\n", t);
+    step(t, true, "ADDRESS", "PASS");
+    step(t + 1, false, "ADDRESS", "PASS");
+    step(t + 3, false, "ADDRESS", "PASS");
+    assert_int_equal(st.conf_file.read_at, t + 3); /* read until 2 s after the write */
+    step(t + 4, false, "ADDRESS", "PASS");
+    assert_int_equal(st.conf_file.read_at, t + 3);
+
+    /* a fresh state, and a same-size rewrite within the second it read */
+    static struct podip_state fresh;
+    memset(&fresh, 0, sizeof fresh);
+    podip_state_init(&fresh, conf_path, resolv_path);
+    put(conf_path, "zone a.test\n", t + 10);
+    assert_true(podip_state_check(&fresh, t + 10, NULL, NULL));
+    put(conf_path, "zone b.test\n", t + 10);
+    assert_false(podip_state_check(&fresh, t + 11, NULL, NULL)); /* in force now: it settles */
+    assert_true(podip_state_check(&fresh, t + 12, NULL, NULL));
+    podip_state_snapshot(&fresh, &snap);
+    assert_string_equal(answer("10-1-2-3.default.pod.b.test"), "ADDRESS");
 }
 
 static void test_refused_and_unreadable(void **state)
@@ -189,23 +222,28 @@ static void test_refused_and_unreadable(void **state)
     step(t + 2, false, "PASS", "PASS");
     assert_int_equal(chmod(conf_path, 0644), 0);
     step(t + 3, true, "ADDRESS", "PASS");
+    assert_int_equal(chmod(conf_path, 0664), 0);
+    step(t + 4, true, "PASS", "PASS");
+    /* stepped aside, nothing is in force: a file written now is used at once */
+    put(conf_path, "zone a.test\nallow 10.0.0.0/8\n", t + 5);
+    step(t + 5, true, "ADDRESS", "PASS");
 
     /* a loop of symlinks: there, but cannot be read (ELOOP): kept */
     char moved[80];
     snprintf(moved, sizeof moved, "%s.moved", conf_path);
     assert_int_equal(rename(conf_path, moved), 0);
     assert_int_equal(symlink("nss-podip.conf", conf_path), 0);
-    step(t + 4, false, "ADDRESS", "PASS");
+    step(t + 6, false, "ADDRESS", "PASS");
     assert_int_equal(st.conf_file.status, PODIP_FILE_UNREADABLE);
     assert_int_equal(st.conf_file.err, ELOOP);
     /* a process that has read nothing yet answers no name meanwhile */
     static struct podip_state fresh;
     podip_state_init(&fresh, conf_path, resolv_path);
-    assert_false(podip_state_check(&fresh, t + 4, NULL, NULL));
+    assert_false(podip_state_check(&fresh, t + 6, NULL, NULL));
     assert_int_equal(fresh.standing, PODIP_UNREAD);
     unlink(conf_path);
     assert_int_equal(rename(moved, conf_path), 0);
-    step(t + 5, false, "ADDRESS", "PASS"); /* the same file back: nothing new */
+    step(t + 7, false, "ADDRESS", "PASS"); /* the same file back: nothing new */
 }
 
 /* git's racy rule: a file read within 2 s of its last change is read again
@@ -295,7 +333,8 @@ int main(void)
         cmocka_unit_test(test_verdicts),
         cmocka_unit_test(test_time_rules),
         cmocka_unit_test_setup_teardown(test_absent_then_edits, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_first_look_settling, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_first_look_uses_fresh_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fresh_file_read_again, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused_and_unreadable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_racy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clock_at_zero, setup, teardown),
