@@ -6,8 +6,9 @@
 # connections through curl, wget, busybox, nc, ping, python3, Node and Java;
 # TLS with a wildcard certificate from curl, wget, python3, openssl s_client,
 # Go and Node; an image without dpkg built by the steps of
-# tests/clients/distroless.Dockerfile. Programs that must not see the module
-# are checked to go to DNS, so docs/clients.md's table stays true.
+# contrib/distroless.Dockerfile, in Debian 12 and 13 (tests/containers.sh
+# builds it with podman, in Debian 12). Programs that must not see the
+# module are checked to go to DNS, so docs/clients.md's table stays true.
 #
 #   tests/clients.sh mmdebstrap-args   what the root needs, one mmdebstrap argument a line
 #   tests/clients.sh ROOT SUITE        check ROOT (as root), the .debs in ROOT/tmp/debs
@@ -34,7 +35,8 @@ in-root) ;;
     fi
     here=$(cd "$(dirname "$0")" && pwd)
     rm -rf "$1/tmp/clients" && mkdir "$1/tmp/clients"
-    cp "$here/clients.sh" "$here/lib.sh" "$here"/clients/* "$1/tmp/clients/"
+    cp "$here/clients.sh" "$here/lib.sh" "$here"/clients/* "$here/../contrib/distroless.Dockerfile" \
+        "$1/tmp/clients/"
     exec unshare --mount --net --pid --fork --kill-child -- bash -c '
         ip link set lo up && mount -t proc proc "$1/proc" &&
         exec chroot "$1" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
@@ -50,7 +52,7 @@ cd /tmp/clients
 # lib.sh: check, assert, finish, start_dnsmasq, dns_queries, getent_ahosts.
 . ./lib.sh
 set +e
-at_exit 'rm -rf /out /tmp/clients/distroless'
+at_exit 'rm -rf /out /tmp/podip /tmp/clients/distroless'
 t0=$SECONDS
 step() { echo "--- $suite: $* ($((SECONDS - t0)) s)"; }
 table=$tmp/table # the rows of docs/clients.md's table, printed at the end
@@ -382,7 +384,7 @@ docker_build() {
         FROM)
             read -r -a words <<<"$rest"
             case ${words[0]} in
-            "debian:$debver-slim") root=/ ;;
+            "docker.io/library/debian:$debver-slim") root=/ ;;
             "gcr.io/distroless/base-debian$debver") root=$image ;;
             *) echo "docker_build: no root stands for ${words[0]}"; return 2 ;;
             esac
@@ -417,7 +419,7 @@ sys.stdout.write("\0".join(json.loads(sys.argv[1])))' "$rest")
     done < <(sed -e ':a' -e '/\\$/N; s/\\\n//; ta' "$file" | sed 's/  */ /g' | grep -v '^ *#\|^ *$')
 }
 
-step "an image without dpkg, apt or a shell: distroless.Dockerfile step by step"
+step "an image without dpkg, apt or a shell: contrib/distroless.Dockerfile step by step"
 group=distroless
 debver=$(cut -d. -f1 /etc/debian_version)
 # What a distroless base image holds, unpacked from the .debs with dpkg-deb -x
