@@ -8,11 +8,15 @@
 # cluster domain, nss-podip status, --network none, the DNS queries made, a
 # configuration mounted as the container starts or written by a RUN line, a
 # distroless image with a program copied in, the bases without podip as a
-# control, and a build folder holding packages of two architectures.
+# control, and a build folder holding packages of three architectures.
 #
 #   tests/containers.sh DEBS   DEBS holds libnss-podip_*.deb and nss-podip_*.deb
-#                              for this machine's architecture and another one
-#                              (a cross build, e.g. dpkg-buildpackage -a arm64)
+#                              for amd64, i386 and arm64 (cross builds:
+#                              dpkg-buildpackage -a i386, -a arm64)
+#
+# The recipes are built for amd64 (this machine) and i386 (which runs here
+# without emulation), each from the folder holding all three, so each must
+# pick its own architecture's packages.
 #
 # CONTAINERS_WAIT=SECONDS: wait that long for DEBS to fill (tests/run-all.sh
 # starts this test while tests/package.sh and tests/arch.sh build the
@@ -21,7 +25,7 @@
 # Needs root and Debian's mirror (the base images are made here with
 # mmdebstrap and dpkg-deb: no registry is reachable). Nothing is left on the
 # machine: podman's configuration, storage and state live in a work folder
-# removed on exit; podman runs in new mount, network and PID namespaces,
+# (a tmpfs, 1.2 GB at most) removed on exit; podman runs in new mount, network and PID namespaces,
 # where /var and /run are overlays on that folder (for the caches podman
 # keeps there whatever its configuration says), and the containers' cgroups
 # are under a parent of this test's own, removed on exit.
@@ -50,8 +54,11 @@ if [ "$mode" = outside ]; then
     [ $# = 1 ] || { echo "usage: $0 DEBS" >&2; exit 2; }
     debs=$(cd "$1" && pwd) || exit 2
     need_root
-    need_cmd podman runc conmon mmdebstrap dpkg-deb gcc dnsmasq unshare
+    need_cmd podman runc conmon mmdebstrap dpkg-deb gcc i686-linux-gnu-gcc dnsmasq unshare
     work=$(mktemp -d /tmp/nss-podip-containers.XXXXXX)
+    # In memory: about 1 GB at most (two roots, then their images), which
+    # this machine's disk took over a minute to delete when busy.
+    mount -t tmpfs -o size=4g,mode=700 tmpfs "$work" || { echo "FAIL: cannot mount a tmpfs"; exit 1; }
     cgroup=nss-podip-containers-$$ # the containers' cgroup parent
     declare -A groups=()           # process group -> what it does, killed on exit
     cleanup() {
@@ -63,6 +70,7 @@ if [ "$mode" = outside ]; then
         wait_for 10 sh -c 'find /sys/fs/cgroup/*/"$1" -depth -type d -exec rmdir {} + 2>/dev/null
             ! ls -d /sys/fs/cgroup/*/"$1" >/dev/null 2>&1' _ "$cgroup" ||
             echo "FAIL: cgroups left: $(ls -d /sys/fs/cgroup/*/"$cgroup")"
+        umount -l "$work"
         rm -rf --one-file-system "$work"
     }
     at_exit cleanup
@@ -70,54 +78,61 @@ if [ "$mode" = outside ]; then
     spawn() { local name=$1; shift; setsid "$@" & pid=$!; groups[$pid]=$name; }
     reap() { local rc=0; wait "$1" || rc=$?; unset 'groups[$1]'; return "$rc"; }
 
+    [ "$(dpkg --print-architecture)" = amd64 ] || skip_or_fail "$0 needs an amd64 machine"
     echo "--- the base images' roots (mmdebstrap), meanwhile the packages"
     # debian:12-slim's variant, with what the checks run (curl, ping,
-    # busybox's httpd) and the .debs kept for the distroless base.
-    spawn mmdebstrap unshare --mount --pid --fork --kill-child -- \
-        mmdebstrap --variant=minbase --include=curl,iputils-ping,busybox,netbase,tzdata \
-        --skip=essential/unlink --skip=cleanup/apt/cache bookworm "$work/debian" \
-        >"$work/mmdebstrap.log" 2>&1
-    mmdebstrap=$pid
-    gcc -O2 -o "$work/lookup" "$src/tests/clients/lookup.c" ||
-        { echo "FAIL: gcc tests/clients/lookup.c"; exit 1; }
+    # busybox's httpd), and the .debs kept for the distroless base.
+    declare -A roots=()
+    for a in amd64 i386; do
+        spawn "mmdebstrap $a" unshare --mount --pid --fork --kill-child -- \
+            mmdebstrap --variant=minbase --architectures=$a --include=curl,iputils-ping,busybox,netbase,tzdata \
+            --skip=essential/unlink --skip=cleanup/apt/cache bookworm "$work/debian-$a" \
+            >"$work/mmdebstrap-$a.log" 2>&1
+        roots[$a]=$pid
+    done
+    # A glibc program that calls getaddrinfo, for the distroless images.
+    if ! gcc -O2 -o "$work/lookup-amd64" "$src/tests/clients/lookup.c" ||
+        ! i686-linux-gnu-gcc -O2 -o "$work/lookup-i386" "$src/tests/clients/lookup.c"; then
+        echo "FAIL: cannot build tests/clients/lookup.c"; exit 1
+    fi
 
     # The packages, as tests/package.sh and tests/arch.sh copy them in
     # (each .deb renamed into place whole).
-    arch=$(dpkg --print-architecture)
-    have_debs() {
-        local a
-        a=$(arches "$debs") && grep -qx "$arch" <<<"$a" && [ "$(wc -l <<<"$a")" -ge 2 ]
-    }
+    have_debs() { local a; for a in amd64 i386 arm64; do arches "$debs" | grep -qx $a || return 1; done; }
     t0=$SECONDS
     until have_debs || [ -e "$debs/builds-finished" ] ||
         [ $((SECONDS - t0)) -ge "${CONTAINERS_WAIT:-0}" ]; do
         sleep 1
     done
     if ! have_debs; then
-        echo "FAIL: $debs does not hold libnss-podip and nss-podip for $arch and another architecture:"
+        echo "FAIL: $debs does not hold libnss-podip and nss-podip for amd64, i386 and arm64:"
         ls -l "$debs"
         exit 1
     fi
-    [ "$SECONDS" -gt "$t0" ] && echo "--- the packages are there, after $((SECONDS - t0)) s"
+    waited=$((SECONDS - t0))
+    echo "--- the packages are there ($SECONDS s, $waited s of them waiting)"
 
-    reap "$mmdebstrap" || { cat "$work/mmdebstrap.log"; echo "FAIL: mmdebstrap"; exit 1; }
-    echo "--- roots ready ($SECONDS s)"
-    # The distroless base: what gcr.io/distroless/base-debian12 holds, from
-    # the same .debs, unpacked: no shell, no dpkg, no getent.
-    mkdir "$work/distroless" "$work/base-debs"
-    mv "$work"/debian/var/cache/apt/archives/*.deb "$work/base-debs/"
-    for p in base-files netbase tzdata libc6 libgcc-s1 gcc-12-base; do
-        dpkg-deb -x "$work/base-debs/${p}_"*.deb "$work/distroless" ||
-            { echo "FAIL: dpkg-deb -x $p"; exit 1; }
+    for a in amd64 i386; do
+        reap "${roots[$a]}" || { cat "$work/mmdebstrap-$a.log"; echo "FAIL: mmdebstrap $a"; exit 1; }
+        # The distroless base: what gcr.io/distroless/base-debian12 holds,
+        # from the same .debs, unpacked: no shell, no dpkg, no getent.
+        dir=$work/distroless-$a
+        mkdir "$dir" "$work/base-debs-$a"
+        mv "$work/debian-$a"/var/cache/apt/archives/*.deb "$work/base-debs-$a/"
+        for p in base-files netbase tzdata libc6 libgcc-s1 gcc-12-base; do
+            dpkg-deb -x "$work/base-debs-$a/${p}_"*.deb "$dir" || { echo "FAIL: dpkg-deb -x $p ($a)"; exit 1; }
+        done
+        printf '%s\n' "passwd: files" "group: files" "hosts: files dns" >"$dir/etc/nsswitch.conf"
+        printf '%s\n' "root:x:0:0:root:/root:/sbin/nologin" \
+            "nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin" >"$dir/etc/passwd"
     done
-    printf '%s\n' "passwd: files" "group: files" "hosts: files dns" >"$work/distroless/etc/nsswitch.conf"
-    printf '%s\n' "root:x:0:0:root:/root:/sbin/nologin" "nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin" \
-        >"$work/distroless/etc/passwd"
+    echo "--- roots ready ($SECONDS s)"
 
-    spawn checks unshare --mount --propagation private --net --pid --fork --mount-proc --kill-child -- \
+    # (TMPDIR: the scratch folder of tests/lib.sh goes with the work folder)
+    spawn checks env TMPDIR="$work" unshare --mount --propagation private --net --pid --fork --mount-proc --kill-child -- \
         bash "$0" in-namespaces "$work" "$debs" "$cgroup"
     rc=0 && reap "$pid" || rc=$?
-    echo "--- done ($SECONDS s)"
+    echo "--- done in $SECONDS s, $waited s of them waiting for the packages"
     exit "$rc"
 fi
 
@@ -231,32 +246,51 @@ in_image() {
     return "$rc"
 }
 hosts_line() { grep '^hosts:' etc/nsswitch.conf | tr -s ' \t' ' '; }
-# elf_machine FILE...: each FILE's ELF e_machine, as hex bytes.
-elf_machine() { for f; do od -An -tx1 -j18 -N2 "$f" | tr -d ' \n'; echo; done; }
 # status IMAGE: nss-podip status in a pod; its hosts line, if it exits 0.
 status() {
     local out
     out=$(pod "$1" /usr/sbin/nss-podip status) && grep '^/etc/nsswitch.conf:' <<<"$out"
 }
 
-step "base images: podman import"
-tar -C "$work/debian" -cf - . | pm import - docker.io/library/debian:12-slim >"$tmp/import.log" 2>&1 &&
-    tar -C "$work/distroless" -cf - . | pm import - gcr.io/distroless/base-debian12:latest >>"$tmp/import.log" 2>&1
-assert "podman import: debian:12-slim (mmdebstrap minbase) and distroless/base-debian12 (dpkg-deb -x)" test $? = 0 ||
-    cat "$tmp/import.log"
-base=docker.io/library/debian:12-slim base_distroless=gcr.io/distroless/base-debian12
-check "the distroless base has no shell, no dpkg, no getent" 0 "" \
-    in_image "$base_distroless" 'ls bin/sh usr/bin/sh usr/bin/dpkg usr/bin/getent 2>/dev/null; true'
+# oci_arch ARCH: the image architecture of Debian's ARCH (BuildKit's TARGETARCH).
+oci_arch() { case $1 in i386) echo 386 ;; *) echo "$1" ;; esac; }
+# elf_machine FILE...: each FILE's ELF e_machine, as hex bytes.
+elf_machine() { for f; do od -An -tx1 -j18 -N2 "$f" | tr -d ' \n'; echo; done; }
+declare -A machine=([amd64]=3e00 [i386]=0300)
 
-step "the recipes, built from the folder of packages as a user builds them"
+step "the recipes the README and docs/clients.md quote are contrib/'s"
+readme_recipe() { sed -n '/^\*\*A container image\*\*/,/^\*\*From source/s/^    //p' "$src/README.md"; }
+# shellcheck disable=SC2016 # (the backquotes of a markdown code block)
+clients_recipe() {
+    sed -n '/^## Images without dpkg/,/^## /p' "$src/docs/clients.md" | sed -n '/^```dockerfile$/,/^```$/p' |
+        sed '1d;$d'
+}
+check "README.md quotes contrib/Dockerfile (its lines but comments)" 0 "$(grep -v '^#' "$src/contrib/Dockerfile")" \
+    readme_recipe
+check "docs/clients.md quotes contrib/distroless.Dockerfile" 0 "$(cat "$src/contrib/distroless.Dockerfile")" \
+    clients_recipe
+
+step "base images: podman import, one manifest list a name as in a registry"
+base=docker.io/library/debian:12-slim base_distroless=gcr.io/distroless/base-debian12
+for name in "$base" "$base_distroless"; do pm manifest create "$name"; done >"$tmp/import.log" 2>&1
+for a in amd64 i386; do
+    for root in debian distroless; do
+        tar -C "$work/$root-$a" -cf - . | pm import --arch "$(oci_arch $a)" - "localhost/base/$root-$a"
+    done
+    pm manifest add "$base" "containers-storage:localhost/base/debian-$a" &&
+        pm manifest add "$base_distroless" "containers-storage:localhost/base/distroless-$a"
+done >>"$tmp/import.log" 2>&1
+assert "podman import: $base (mmdebstrap minbase) and $base_distroless (dpkg-deb -x), amd64 and i386" \
+    test "$(grep -c '^sha256:' "$tmp/import.log")" = 4 || cat "$tmp/import.log"
+check "the distroless base has no shell, no dpkg, no getent" 0 "" \
+    in_image localhost/base/distroless-amd64 'ls bin/sh usr/bin/sh usr/bin/dpkg usr/bin/getent 2>/dev/null; true'
+rm -rf "$work"/debian-* "$work"/distroless-* "$work"/base-debs-* # (imported: the tmpfs holds them once)
+
+step "the recipes, built from the folder of packages as a user builds them, for amd64 and i386"
 ctx=$work/context
 mkdir "$ctx" && cp "$debs"/libnss-podip_*.deb "$debs"/nss-podip_*.deb "$ctx/" &&
     cp "$src/contrib/Dockerfile" "$src/contrib/distroless.Dockerfile" "$ctx/"
-here=$(dpkg --print-architecture)
-others=$(arches "$ctx" | grep -vx "$here" | paste -sd' ')
 echo "    the folder: $(cd "$ctx" && echo *)"
-assert "the build folder holds packages of $here and of another architecture (${others:-none})" \
-    test -n "$others"
 # build NAME DIR DOCKERFILE [OPTION...]: podman build -t NAME in DIR, as a
 # user runs it; its output in $tmp/NAME.log (the last part of NAME).
 build() {
@@ -264,19 +298,21 @@ build() {
     shift 3
     (cd "$dir" && pm build -t "$name" -f "$file" "$@" . >"$tmp/${name##*/}.log" 2>&1)
 }
-debian=localhost/podip distroless=localhost/podip-distroless
-build "$debian" "$ctx" Dockerfile
-assert "podman build -f contrib/Dockerfile (its RUN nss-podip status passes)" test $? = 0 ||
-    tail -30 "$tmp/podip.log"
-build "$distroless" "$ctx" distroless.Dockerfile
-assert "podman build -f contrib/distroless.Dockerfile (its RUN nss-podip status passes)" test $? = 0 ||
-    tail -30 "$tmp/podip-distroless.log"
-# shellcheck disable=SC2016 # (dpkg-query's ${Architecture})
-check "Debian image: the packages of $here installed, from a folder with $others too" 0 "$here"$'\n'"$here" \
-    pm run "$debian" dpkg-query -W -f='${Architecture}\n' libnss-podip nss-podip
-m=$(elf_machine /bin/true)
-check "distroless image: the module and the command are $here's (ELF machine $m)" 0 "$m"$'\n'"$m" \
-    in_image "$distroless" 'elf_machine usr/lib/*/libnss_podip.so.2 usr/sbin/nss-podip'
+for a in amd64 i386; do
+    for recipe in Dockerfile distroless.Dockerfile; do
+        name=podip-${recipe%Dockerfile}$a && name=${name/./-}
+        build "localhost/$name" "$ctx" "$recipe" --arch "$(oci_arch $a)"
+        assert "$a: podman build -f contrib/$recipe (its RUN nss-podip status passes)" test $? = 0 ||
+            tail -30 "$tmp/$name.log"
+    done
+    # shellcheck disable=SC2016 # (dpkg-query's ${Architecture})
+    check "$a: the Debian image holds the packages of $a" 0 "$a"$'\n'"$a" \
+        pm run "localhost/podip-$a" dpkg-query -W -f='${Architecture}\n' libnss-podip nss-podip
+    check "$a: the distroless image holds the module and the command of $a (ELF machine ${machine[$a]})" 0 \
+        "${machine[$a]}"$'\n'"${machine[$a]}" \
+        in_image "localhost/podip-distroless-$a" 'elf_machine usr/lib/*/libnss_podip.so.2 usr/sbin/nss-podip'
+done
+debian=localhost/podip-amd64 distroless=localhost/podip-distroless-amd64
 
 # The recipes' last line, RUN nss-podip status, must be able to stop a build.
 mkdir "$work/wrong-line" && printf 'hosts: files dns\n' >"$work/wrong-line/nsswitch.conf"
@@ -291,7 +327,7 @@ done
 
 step "the hosts line, and nss-podip status in a pod"
 line="hosts: files podip [NOTFOUND=return] dns"
-for image in "$debian" "$distroless"; do
+for image in localhost/podip{,-distroless}-{amd64,i386}; do
     check "$image: $line" 0 "$line" in_image "$image" hosts_line
     check "$image: nss-podip status exits 0 and shows the line" 0 "/etc/nsswitch.conf: $line" status "$image"
 done
@@ -299,6 +335,8 @@ done
 step "getent in a pod: IPv4, IPv6, relative and NXDOMAIN pod names"
 v4=10-42-2-46.default.pod.cluster.local v6=fd00-10-244--5.default.pod.cluster.local
 rel=10-42-2-46.default.pod nx=010-0-0-1.default.pod.cluster.local
+expect "i386: getent hosts $v4 (a 32-bit getent, the i386 module)" 0 "$(getent_hosts 10.42.2.46 $v4)" 0 \
+    pod localhost/podip-i386 getent hosts $v4
 for db in hosts ahosts; do
     format=getent_$db # the exact output of getent $db (tests/lib.sh)
     expect "getent $db $v4" 0 "$($format 10.42.2.46 $v4)" 0 pod "$debian" getent $db $v4
@@ -374,25 +412,27 @@ expect "podman build: RUN printf 'allow 10.42.0.0/16' >/etc/nss-podip.conf && ge
 check "the RUN line's getent answered $v4 from the new file" 0 "$(getent_hosts 10.42.2.46 $v4)" \
     grep -F "$(getent_hosts 10.42.2.46 $v4)" "$tmp/run-line.log"
 
-step "the distroless image with a program copied in (getaddrinfo)"
-mkdir "$work/app" && cp "$work/lookup" "$work/app/lookup"
-app_image() { # NAME BASE: BASE with /app
-    printf '%s\n' "FROM $2" "COPY lookup /app" 'ENTRYPOINT ["/app"]' >"$work/app/${1##*/}.Dockerfile" &&
-        build "$1" "$work/app" "${1##*/}.Dockerfile"
+step "the distroless images with a program copied in (getaddrinfo)"
+mkdir "$work/app" && cp "$work"/lookup-* "$work/app/"
+app_image() { # NAME BASE ARCH: BASE with /app, built for ARCH
+    printf '%s\n' "FROM $2" "COPY lookup-$3 /app" 'ENTRYPOINT ["/app"]' >"$work/app/${1##*/}.Dockerfile" &&
+        build "$1" "$work/app" "${1##*/}.Dockerfile" --arch "$(oci_arch "$3")"
 }
-app_image localhost/app "$distroless"
-assert "podman build: the distroless image and /app" test $? = 0 || tail "$tmp/app.log"
-expect "distroless /app: pod names" 0 "$v4 10.42.2.46
+for a in amd64 i386; do
+    app_image "localhost/app-$a" "localhost/podip-distroless-$a" $a
+    assert "$a: podman build: the distroless image and /app" test $? = 0 || tail "$tmp/app-$a.log"
+    expect "$a: distroless /app: pod names" 0 "$v4 10.42.2.46
 $v6 fd00:10:244::5
 $rel 10.42.2.46
-$nx !Name or service not known" 0 pod localhost/app $v4 $v6 $rel $nx
+$nx !Name or service not known" 0 pod "localhost/app-$a" $v4 $v6 $rel $nx
+done
 expect "distroless /app: my-svc.default.svc.cluster.local from DNS" 0 \
-    "my-svc.default.svc.cluster.local 192.0.2.10" + pod localhost/app my-svc.default.svc.cluster.local
+    "my-svc.default.svc.cluster.local 192.0.2.10" + pod localhost/app-amd64 my-svc.default.svc.cluster.local
 
 step "control: the base images without podip send the pod names to DNS"
 expect "debian:12-slim: getent hosts $v4 answered by DNS" 0 "$(getent_hosts 192.0.2.46 $v4)" + \
-    pod "$base" getent hosts $v4
-app_image localhost/control "$base_distroless"
+    pod localhost/base/debian-amd64 getent hosts $v4
+app_image localhost/control localhost/base/distroless-amd64 amd64
 expect "distroless base, /app: $v4 answered by DNS" 0 "$v4 192.0.2.46" + pod localhost/control $v4
 
 echo "--- $((SECONDS - t0)) s in the namespaces"
