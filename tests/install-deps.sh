@@ -29,8 +29,9 @@ for a in $cross_arches; do
 done
 # image recipes (tests/containers.sh): podman with runc (crun refuses this
 # machine's mixed cgroup hierarchy) and CNI's plugins, base images made by
-# mmdebstrap and dpkg-deb, a C program built with gcc, a logging dnsmasq
-containers="podman runc containernetworking-plugins mmdebstrap dpkg-dev gcc dnsmasq-base util-linux iproute2"
+# mmdebstrap and dpkg-deb, a C program built for amd64 and i386, a logging
+# dnsmasq
+containers="podman runc containernetworking-plugins mmdebstrap dpkg-dev gcc crossbuild-essential-i386 dnsmasq-base util-linux iproute2"
 # Real programs (tests/clients.sh, run by package.sh): their packages go into
 # package.sh's roots (tests/clients.sh mmdebstrap-args); on this machine it
 # needs only unshare, ip and chroot, listed above.
