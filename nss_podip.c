@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The glibc NSS entry points (SPEC §4): classify the name, then pack the
- * outcome into the caller's buffer. Nothing here allocates, opens, prints or
- * locks. */
+/* The glibc NSS entry points (SPEC §4): classify the name under the
+ * configuration in force, then pack the outcome into the caller's buffer.
+ * Nothing here allocates or prints; podip_snapshot.h says when a lookup
+ * looks at the configuration files. */
 #include <errno.h>
 #include <netdb.h>
 #include <nss.h>
@@ -10,7 +11,6 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "podip_name.h"
 #include "podip_snapshot.h"
 
 #define EXPORT __attribute__((visibility("default")))
@@ -46,20 +46,6 @@ static enum nss_status report(enum result r, int *errnop, int *h_errnop)
         *errnop = contract[r].err;
     *h_errnop = contract[r].herr;
     return contract[r].status;
-}
-
-/* Classify NAME under the snapshot in force into O; again if a reload
- * rewrote that snapshot meanwhile (podip_snapshot.h). */
-static enum podip_kind classify(const char *name, struct podip_outcome *o, uint32_t *ttl)
-{
-    struct podip_view v;
-    enum podip_kind kind;
-    do {
-        v = podip_snapshot_begin();
-        kind = podip_classify(name, &v.slot->conf, o);
-        *ttl = v.slot->conf.ttl;
-    } while (!podip_snapshot_unchanged(v));
-    return kind;
 }
 
 /* The outcome as an answer to a lookup of FAMILY (AF_UNSPEC: any). */
@@ -117,8 +103,8 @@ static char *copy_name(char *to, const char *name, size_t len)
 
 /* A hostent of one address and no alias; the name as asked, without its
  * trailing dot (O->namelen bytes). */
-static enum result pack_hostent(const char *name, const struct podip_outcome *o,
-                                struct hostent *h, char *buffer, size_t buflen)
+static enum result pack_hostent(const char *name, const struct podip_outcome *o, struct hostent *h,
+                                char *buffer, size_t buflen)
 {
     int alen = o->family == AF_INET ? 4 : 16;
     struct packer p = {(uintptr_t)buffer};
@@ -176,7 +162,7 @@ static enum nss_status gethostbyname3(const char *name, int af, struct hostent *
 
     struct podip_outcome o;
     uint32_t ttl;
-    enum result r = result_for(classify(name, &o, &ttl), &o, af);
+    enum result r = result_for(podip_snapshot_classify(name, &o, &ttl), &o, af);
     if (r == RESULT_ANSWER)
         r = pack_hostent(name, &o, result, buffer, buflen);
     if (r == RESULT_ANSWER) {
@@ -215,7 +201,7 @@ EXPORT enum nss_status _nss_podip_gethostbyname4_r(const char *name, struct gaih
 {
     struct podip_outcome o;
     uint32_t ttl;
-    enum result r = result_for(classify(name, &o, &ttl), &o, AF_UNSPEC);
+    enum result r = result_for(podip_snapshot_classify(name, &o, &ttl), &o, AF_UNSPEC);
     if (r == RESULT_ANSWER)
         r = pack_tuple(name, &o, pat, buffer, buflen);
     if (r == RESULT_ANSWER && ttlp != NULL)

@@ -1,47 +1,22 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The configuration (SPEC §6): the parser of nss-podip.conf and of
- * resolv.conf's search line, and the reading of one file. Watching the
- * files and publishing snapshots is podip_snapshot.c's. */
+ * resolv.conf's search line. */
 #include "podip_conf.h"
 
 #include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include "podip_name.h"
-
-/* SPEC §6 holds for 32-bit builds too: without large-file stat, an inode
- * number over 2^32 (overlayfs with xino, XFS inode64, NFS) makes stat fail
- * with EOVERFLOW. Makefile.am asks for 64-bit off_t, ino_t and time_t in
- * every file; the build fails here where they are missing. */
-_Static_assert(sizeof(off_t) == 8, "off_t is not 64 bits: -D_FILE_OFFSET_BITS=64 is missing");
-_Static_assert(sizeof(ino_t) == 8, "ino_t is not 64 bits: -D_FILE_OFFSET_BITS=64 is missing");
-_Static_assert(sizeof(time_t) == 8,
-               "time_t is not 64 bits: -D_TIME_BITS=64 is missing (it needs glibc 2.34)");
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
-/* SPEC §6's defaults. */
-static const struct podip_conf defaults = {
-    /* what index_ends() computes for them: cluster.local and .pod */
-    .ends = {['l'] = true, ['L'] = true, ['d'] = true, ['D'] = true},
-    .nzones = 1,
-    .zones = {{.len = 17, .text = "pod.cluster.local"}},
-    .relative = true,
-    .detect_zones = true,
-    .ttl = 5,
-};
-
 void podip_conf_defaults(struct podip_conf *conf)
 {
-    /* a copy of every byte, padding too, so snapshots compare with memcmp */
-    memcpy(conf, &defaults, sizeof *conf);
+    memset(conf, 0, sizeof *conf); /* padding too: snapshots compare with memcmp */
+    conf->relative = true;
+    conf->detect_zones = true;
+    conf->ttl = 5;
+    podip_conf_add_zone(conf, "cluster.local", strlen("cluster.local"));
 }
 
 enum domain_error { DOMAIN_OK, DOMAIN_BAD, DOMAIN_LONG, DOMAIN_TWICE, DOMAIN_FULL };
@@ -58,22 +33,20 @@ static enum domain_error add_domain(struct podip_domain *table, unsigned *count,
     if (len + plen > PODIP_NAME_MAX)
         return DOMAIN_LONG;
 
-    struct podip_domain d = {.len = (uint16_t)(plen + len)};
+    struct podip_domain d;
+    memset(&d, 0, sizeof d);
+    d.len = (uint16_t)(plen + len);
     memcpy(d.text, prefix, plen);
     unsigned label = 0;
     for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)domain[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (unsigned char)(c + ('a' - 'A'));
-        bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-        if (c == '.') {
+        if (domain[i] == '.') {
             if (label == 0)
                 return DOMAIN_BAD;
             label = 0;
-        } else if (!ok || ++label > PODIP_LABEL_MAX) {
+        } else if (!podip_is(domain[i], PODIP_DOMAIN) || ++label > PODIP_LABEL_MAX) {
             return DOMAIN_BAD;
         }
-        d.text[plen + i] = (char)c;
+        d.text[plen + i] = (char)podip_lower(domain[i]);
     }
     if (label == 0)
         return DOMAIN_BAD;
@@ -86,26 +59,18 @@ static enum domain_error add_domain(struct podip_domain *table, unsigned *count,
     return DOMAIN_OK;
 }
 
-static void may_end_with(struct podip_conf *conf, unsigned char c)
+/* A name may end with C, a byte of a domain as stored (lowercase), in
+ * either case. */
+static void may_end_with(struct podip_conf *conf, char c)
 {
-    conf->ends[c] = true;
-    if (c >= 'a' && c <= 'z')
-        conf->ends[c - ('a' - 'A')] = true;
+    unsigned char u = (unsigned char)c;
+    conf->ends[u] = true;
+    if (u >= 'a' && u <= 'z')
+        conf->ends[u - ('a' - 'A')] = true;
 }
 
-/* The `ends` bitmap of CONF's zones and wildcards (see podip_conf.h). */
-static void index_ends(struct podip_conf *conf)
-{
-    memset(conf->ends, 0, sizeof conf->ends);
-    for (unsigned i = 0; i < conf->nzones; i++)
-        may_end_with(conf, (unsigned char)conf->zones[i].text[conf->zones[i].len - 1]);
-    for (unsigned i = 0; i < conf->nwildcards; i++)
-        may_end_with(conf, (unsigned char)conf->wildcards[i].text[conf->wildcards[i].len - 1]);
-    if (conf->nzones > 0)
-        may_end_with(conf, 'd'); /* a relative LABEL.NAMESPACE.pod */
-}
-
-/* add_domain into CONF's zones (pod.DOMAIN) or wildcards, keeping `ends`. */
+/* add_domain into CONF's zones (pod.DOMAIN) or wildcards; once added, the
+ * `ends` of what is there now. */
 static enum domain_error add_to(struct podip_conf *conf, bool wildcard, const char *domain,
                                 size_t len)
 {
@@ -113,17 +78,24 @@ static enum domain_error add_to(struct podip_conf *conf, bool wildcard, const ch
         wildcard
             ? add_domain(conf->wildcards, &conf->nwildcards, PODIP_MAX_WILDCARDS, "", domain, len)
             : add_domain(conf->zones, &conf->nzones, PODIP_MAX_ZONES, "pod.", domain, len);
-    if (e == DOMAIN_OK)
-        index_ends(conf);
+    if (e != DOMAIN_OK)
+        return e;
+    memset(conf->ends, 0, sizeof conf->ends);
+    for (unsigned i = 0; i < conf->nzones; i++)
+        may_end_with(conf, conf->zones[i].text[conf->zones[i].len - 1]);
+    for (unsigned i = 0; i < conf->nwildcards; i++)
+        may_end_with(conf, conf->wildcards[i].text[conf->wildcards[i].len - 1]);
+    if (conf->nzones > 0)
+        may_end_with(conf, 'd'); /* a relative LABEL.NAMESPACE.pod */
     return e;
 }
 
-bool podip_conf_add_zone(struct podip_conf *conf, const char *domain, unsigned len)
+bool podip_conf_add_zone(struct podip_conf *conf, const char *domain, size_t len)
 {
     return add_to(conf, false, domain, len) == DOMAIN_OK;
 }
 
-bool podip_conf_add_wildcard(struct podip_conf *conf, const char *domain, unsigned len)
+bool podip_conf_add_wildcard(struct podip_conf *conf, const char *domain, size_t len)
 {
     return add_to(conf, true, domain, len) == DOMAIN_OK;
 }
@@ -203,11 +175,10 @@ static const char *set_namespace(struct podip_parser *p, const char *v, size_t n
 {
     struct podip_conf *c = p->conf;
     if (!podip_namespace_valid(v, n))
-        return "namespace: not a name Kubernetes could create (1-63 letters, digits or '-', "
-               "starting and ending with a letter or digit)";
+        return "namespace: not a name Kubernetes could create (" PODIP_NAMESPACE_RULE ")";
     char text[PODIP_LABEL_MAX + 1] = {0};
     for (size_t i = 0; i < n; i++)
-        text[i] = (char)(v[i] >= 'A' && v[i] <= 'Z' ? v[i] + ('a' - 'A') : v[i]);
+        text[i] = (char)podip_lower(v[i]);
     for (unsigned i = 0; i < c->nnamespaces; i++)
         if (c->namespaces[i].len == n && memcmp(c->namespaces[i].text, text, n) == 0)
             return "namespace: already listed";
@@ -371,12 +342,6 @@ static void resolv_line(struct podip_parser *p)
     size_t rest = (size_t)(w[0].s + w[0].n - p->buf);
     p->search_len = p->len - rest;
     memcpy(p->search, p->buf + rest, p->search_len);
-    p->has_search = true;
-}
-
-static bool is_svc(const char *s, size_t n)
-{
-    return n == 3 && (s[0] | 0x20) == 's' && (s[1] | 0x20) == 'v' && (s[2] | 0x20) == 'c';
 }
 
 /* SPEC §6 detect-zones: svc.DOMAIN and NAMESPACE.svc.DOMAIN give DOMAIN. */
@@ -390,7 +355,7 @@ static void detect_zones(struct podip_parser *p)
             const char *dot = memchr(s, '.', (size_t)(end - s));
             if (dot == NULL)
                 break;
-            if (is_svc(s, (size_t)(dot - s))) {
+            if (dot - s == 3 && podip_equal_ci(s, "svc", 3)) {
                 add_to(p->conf, false, dot + 1, (size_t)(end - dot - 1));
                 break;
             }
@@ -432,7 +397,6 @@ void podip_parser_init(struct podip_parser *p, struct podip_conf *conf, enum pod
     p->overlong = false;
     p->zoned = false;
     p->search_len = 0;
-    p->has_search = false;
 }
 
 void podip_parser_feed(struct podip_parser *p, const char *data, size_t len)
@@ -459,7 +423,7 @@ void podip_parser_end(struct podip_parser *p)
 {
     if (p->len > 0 || p->overlong)
         end_line(p); /* a last line without its newline */
-    if (p->syntax == PODIP_SYNTAX_RESOLV && p->has_search)
+    if (p->syntax == PODIP_SYNTAX_RESOLV)
         detect_zones(p);
 }
 
@@ -470,123 +434,4 @@ void podip_conf_parse(struct podip_conf *conf, enum podip_syntax syntax, const c
     podip_parser_init(&p, conf, syntax, report, ctx);
     podip_parser_feed(&p, text, len);
     podip_parser_end(&p);
-}
-
-/* Reading a file. */
-
-static bool same_time(const struct timespec *a, const struct timespec *b)
-{
-    return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
-}
-
-static void stamp_of(const struct stat *st, struct podip_stamp *stamp)
-{
-    memset(stamp, 0, sizeof *stamp);
-    stamp->dev = st->st_dev;
-    stamp->ino = st->st_ino;
-    stamp->size = st->st_size;
-    stamp->mode = st->st_mode;
-    stamp->uid = st->st_uid;
-    stamp->mtime = st->st_mtim;
-    stamp->ctime = st->st_ctim;
-}
-
-void podip_stamp_path(const char *path, struct podip_stamp *stamp)
-{
-    struct stat st;
-    if (stat(path, &st) != 0) {
-        memset(stamp, 0, sizeof *stamp);
-        stamp->err = errno;
-        return;
-    }
-    stamp_of(&st, stamp);
-}
-
-bool podip_same_stamp(const struct podip_stamp *a, const struct podip_stamp *b)
-{
-    return a->err == b->err && a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
-           a->mode == b->mode && a->uid == b->uid && same_time(&a->mtime, &b->mtime) &&
-           same_time(&a->ctime, &b->ctime);
-}
-
-bool podip_before_by(time_t a, time_t b, unsigned n)
-{
-    /* b - a in unsigned arithmetic is exact when a < b, whatever their size */
-    return a < b && (uint64_t)b - (uint64_t)a >= n;
-}
-
-bool podip_settled(const struct podip_stamp *stamp, time_t now)
-{
-    time_t m = stamp->mtime.tv_sec;
-    return podip_before_by(m, now, PODIP_SETTLE) || podip_before_by(now, m, PODIP_SETTLE);
-}
-
-enum podip_file_status podip_refusal(const struct podip_stamp *stamp, bool trusted)
-{
-    if (!S_ISREG(stamp->mode))
-        return PODIP_FILE_NOT_REGULAR;
-    if (trusted && stamp->uid != 0)
-        return PODIP_FILE_NOT_ROOT;
-    if (trusted && (stamp->mode & (S_IWGRP | S_IWOTH)) != 0)
-        return PODIP_FILE_WRITABLE;
-    if (stamp->size > PODIP_FILE_MAX)
-        return PODIP_FILE_TOO_BIG;
-    return PODIP_FILE_READ;
-}
-
-static enum podip_file_status read_fd(int fd, bool trusted, struct podip_parser *p,
-                                      char *chunk, size_t size, struct podip_stamp *stamp,
-                                      int *err)
-{
-    struct stat before, after;
-    if (fstat(fd, &before) != 0) {
-        *err = stamp->err = errno;
-        return PODIP_FILE_UNREADABLE;
-    }
-    stamp_of(&before, stamp);
-    enum podip_file_status refused = podip_refusal(stamp, trusted);
-    if (refused != PODIP_FILE_READ)
-        return refused;
-
-    off_t total = 0;
-    for (;;) {
-        ssize_t got = read(fd, chunk, size);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0) {
-            *err = errno;
-            return PODIP_FILE_UNREADABLE;
-        }
-        if (got == 0)
-            break;
-        total += got;
-        if (total > before.st_size)
-            return PODIP_FILE_CHANGING;
-        podip_parser_feed(p, chunk, (size_t)got);
-    }
-    /* a write meanwhile moves the mtime (ctime moves too when the file is
-     * only renamed over, and what was read is whole then) */
-    if (fstat(fd, &after) != 0 || total != before.st_size || after.st_size != total ||
-        !same_time(&after.st_mtim, &before.st_mtim))
-        return PODIP_FILE_CHANGING;
-    podip_parser_end(p);
-    return PODIP_FILE_READ;
-}
-
-enum podip_file_status podip_read_file(const char *path, bool trusted, struct podip_parser *p,
-                                       char *chunk, size_t size, struct podip_stamp *stamp,
-                                       int *err)
-{
-    *err = 0;
-    memset(stamp, 0, sizeof *stamp);
-    /* open first, then judge what is open: a path swapped between a stat
-     * and an open cannot slip a device or a FIFO past the checks */
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        *err = stamp->err = errno;
-        return errno == ENOENT || errno == ENOTDIR ? PODIP_FILE_ABSENT : PODIP_FILE_UNREADABLE;
-    }
-    enum podip_file_status status = read_fd(fd, trusted, p, chunk, size, stamp, err);
-    close(fd);
-    return status;
 }

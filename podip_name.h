@@ -20,7 +20,7 @@ enum podip_why {
     PODIP_WHY_NOT_OURS,
     PODIP_WHY_POD,              /* a valid pod name */
     PODIP_WHY_POD_ZONE,         /* pod.ZONE or NAMESPACE.pod.ZONE */
-    PODIP_WHY_NAME_TOO_LONG,    /* over 253 characters */
+    PODIP_WHY_NAME_TOO_LONG,    /* over 253 characters (PASS: no DNS name, not under a zone) */
     PODIP_WHY_LABEL_TOO_LONG,   /* a label over 63 characters */
     PODIP_WHY_EMPTY_LABEL,      /* two dots in a row, or a leading dot */
     PODIP_WHY_TOO_MANY_LABELS,  /* more than two labels left of the address */
@@ -31,29 +31,35 @@ enum podip_why {
     PODIP_WHY_WILDCARD,         /* an address under a `wildcard` domain */
     PODIP_WHY_WILDCARD_NONE,    /* under a `wildcard` domain, no address in it */
     PODIP_WHY_ESCAPED,          /* holds a backslash: a DNS text escape */
+    PODIP_WHY_RELATIVE_OFF,     /* LABEL.NAMESPACE.pod, with relative names off */
+};
+
+/* LEN bytes of the name, AT bytes from its start. */
+struct podip_span {
+    uint16_t at, len;
 };
 
 struct podip_outcome {
     enum podip_kind kind;
     enum podip_why why;
-    int family;       /* AF_INET or AF_INET6 when kind is PODIP_ADDRESS */
+    /* ADDRESS: AF_INET or AF_INET6; BAD_ADDRESS: the family SPEC §2 read
+     * the label as */
+    int family;
+    bool mapped;      /* an IPv4-mapped IPv6 label, answered as IPv4 (SPEC §2 rule 3) */
     uint8_t addr[16]; /* network byte order; 4 bytes used for AF_INET */
     size_t namelen;   /* the name as asked, without its trailing dot */
     bool relative;    /* completed with a zone (SPEC §1) */
-    int zone;         /* index of the zone or wildcard matched, or -1 */
+    int zone;         /* the index of the pod zone it is under, or -1 */
+    int wildcard;     /* the index of the wildcard domain it is under, or -1 */
+    /* Under a pod zone, the labels read before it, right to left: the
+     * namespace, the address label, up to two ignored ones. */
+    unsigned nlabels;
+    struct podip_span label[4];
 };
 
 /* Classify NAME under CONF (SPEC §1-§3) into OUT, and return OUT->kind.
  * Pure: no I/O, no allocation, no errno; NAME is any NUL-terminated string. */
 enum podip_kind podip_classify(const char *name, const struct podip_conf *conf,
                                struct podip_outcome *out);
-
-/* Decode a dashed address label (SPEC §2). LEN bytes at S; on success the
- * family and address are stored and true is returned. An IPv4-mapped IPv6
- * address comes back as AF_INET. */
-bool podip_parse_dashed(const char *s, size_t len, int *family, uint8_t addr[16]);
-
-/* Whether S (LEN bytes) is a namespace Kubernetes could create (SPEC §1). */
-bool podip_namespace_valid(const char *s, size_t len);
 
 #endif

@@ -54,10 +54,10 @@
 
 extern int __nss_configure_lookup(const char *db, const char *service_line);
 
-typedef enum nss_status gethostbyname2_fn(const char *, int, struct hostent *, char *,
-                                          size_t, int *, int *);
-typedef enum nss_status gethostbyname4_fn(const char *, struct gaih_addrtuple **, char *,
-                                          size_t, int *, int *, int32_t *);
+typedef enum nss_status gethostbyname2_fn(const char *, int, struct hostent *, char *, size_t,
+                                          int *, int *);
+typedef enum nss_status gethostbyname4_fn(const char *, struct gaih_addrtuple **, char *, size_t,
+                                          int *, int *, int32_t *);
 
 static struct {
     gethostbyname2_fn *by2;

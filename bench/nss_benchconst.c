@@ -38,9 +38,8 @@ static int lay_out(const char *name, char *buffer, size_t buflen, struct layout 
 }
 
 EXPORT enum nss_status _nss_benchconst_gethostbyname3_r(const char *name, int af,
-                                                        struct hostent *result,
-                                                        char *buffer, size_t buflen,
-                                                        int *errnop, int *h_errnop,
+                                                        struct hostent *result, char *buffer,
+                                                        size_t buflen, int *errnop, int *h_errnop,
                                                         int32_t *ttlp, char **canonp)
 {
     struct layout l;
@@ -71,27 +70,24 @@ EXPORT enum nss_status _nss_benchconst_gethostbyname3_r(const char *name, int af
 }
 
 EXPORT enum nss_status _nss_benchconst_gethostbyname2_r(const char *name, int af,
-                                                        struct hostent *result,
-                                                        char *buffer, size_t buflen,
-                                                        int *errnop, int *h_errnop)
+                                                        struct hostent *result, char *buffer,
+                                                        size_t buflen, int *errnop, int *h_errnop)
 {
-    return _nss_benchconst_gethostbyname3_r(name, af, result, buffer, buflen, errnop,
-                                            h_errnop, NULL, NULL);
+    return _nss_benchconst_gethostbyname3_r(name, af, result, buffer, buflen, errnop, h_errnop,
+                                            NULL, NULL);
 }
 
-EXPORT enum nss_status _nss_benchconst_gethostbyname_r(const char *name,
-                                                       struct hostent *result,
-                                                       char *buffer, size_t buflen,
-                                                       int *errnop, int *h_errnop)
+EXPORT enum nss_status _nss_benchconst_gethostbyname_r(const char *name, struct hostent *result,
+                                                       char *buffer, size_t buflen, int *errnop,
+                                                       int *h_errnop)
 {
-    return _nss_benchconst_gethostbyname3_r(name, AF_INET, result, buffer, buflen, errnop,
-                                            h_errnop, NULL, NULL);
+    return _nss_benchconst_gethostbyname3_r(name, AF_INET, result, buffer, buflen, errnop, h_errnop,
+                                            NULL, NULL);
 }
 
 EXPORT enum nss_status _nss_benchconst_gethostbyname4_r(const char *name,
-                                                        struct gaih_addrtuple **pat,
-                                                        char *buffer, size_t buflen,
-                                                        int *errnop, int *h_errnop,
+                                                        struct gaih_addrtuple **pat, char *buffer,
+                                                        size_t buflen, int *errnop, int *h_errnop,
                                                         int32_t *ttlp)
 {
     size_t len = strlen(name) + 1;

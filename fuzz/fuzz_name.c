@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* libFuzzer target: podip_classify on arbitrary bytes under several
- * configurations, each answer compared with fuzz/reference.h.
+ * configurations, each answer compared with tests/reference.h.
  * Input: one byte choosing the configuration, then the name (up to a NUL). */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "../podip_name.h"
-#include "reference.h"
+#include "../tests/reference.h"
 
 static const struct ref_conf confs[] = {
     /* the defaults */

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* libFuzzer target: the four entry points with a fuzzed name, family, buffer
  * length (0-65535) and misalignment, each result checked against SPEC §3-§4
- * and fuzz/reference.h (fuzz/contract.h). The buffer is malloc'd to its
+ * and tests/reference.h (tests/contract.h). The buffer is malloc'd to its
  * exact end, so AddressSanitizer stops any write past buflen; bytes before
  * it are poisoned and checked by hand.
  * Input: [entry] [family] [buflen lo] [buflen hi] [misalignment] name... */
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "contract.h"
+#include "../tests/contract.h"
 
 #define POISON 0xa5
 

@@ -22,10 +22,12 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 
 mkdir -p "$out/seeds" "$out/crashes"
-flags=(-g -O1 -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -DSYSCONFDIR='"/nonexistent"'
+# shellcheck disable=SC2054 # commas inside one option
+flags=(-g -O1 -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -D_TIME_BITS=64
+    -DPODIP_CONF_PATH='"/nonexistent/nss-podip.conf"' -DPODIP_RESOLV_PATH='"/nonexistent/resolv.conf"'
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
     -I"$src")
-core=("$src/podip_name.c" "$src/podip_conf.c" "$src/podip_snapshot.c")
+core=("$src"/podip_lex.c "$src"/podip_name.c "$src"/podip_conf.c "$src"/podip_watch.c)
 
 "$cc" -std=gnu11 -Wall -Wextra -Werror -o "$out/gen_seeds" "$src/fuzz/gen_seeds.c"
 "$out/gen_seeds" "$out/seeds"
@@ -34,7 +36,7 @@ status=0
 for t in "${targets[@]}"; do
     case $t in
     name | conf) sources=("${core[@]}") ;;
-    nss) sources=("$src/nss_podip.c" "${core[@]}") ;;
+    nss) sources=("$src/nss_podip.c" "$src/podip_snapshot.c" "${core[@]}") ;;
     *) echo "run.sh: unknown target $t" >&2; exit 2 ;;
     esac
     bin="$out/fuzz_$t"
@@ -57,7 +59,7 @@ for t in "${targets[@]}"; do
     if "$bin" -max_total_time="$secs" -timeout=5 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$out/crashes/$t-" "$out/corpus/$t" "$seeds" >"$log" 2>&1; then
         runs=$(awk '/stat::number_of_executed_units/ {print $2}' "$log")
-        corpus=$(ls "$out/corpus/$t" | wc -l)
+        corpus=$(find "$out/corpus/$t" -type f | wc -l)
         echo "PASS: fuzz_$t: $runs executions in $secs s, no failure; corpus $corpus inputs"
     else
         grep -v '^"' "$log" | tail -40

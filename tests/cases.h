@@ -13,7 +13,7 @@ struct name_case {
     const char *aaaa;
 };
 
-#define LONG63 "abcdefghij" "abcdefghij" "abcdefghij" "abcdefghij" "abcdefghij" "abcdefghij" "abc"
+#define LONG63 "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabc"
 #define LONG64 LONG63 "d"
 
 static const struct name_case name_cases[] = {
@@ -55,7 +55,8 @@ static const struct name_case name_cases[] = {
     {"2001-db8-0-0-0-0-0-1.default.pod.cluster.local", "NODATA", "2001:db8::1"},
     {"2001-db8-1-2-3-4-5--.default.pod.cluster.local", "NODATA", "2001:db8:1:2:3:4:5:0"},
     {"--2-3-4-5-6-7-8.default.pod.cluster.local", "NODATA", "0:2:3:4:5:6:7:8"},
-    {"abcd-ef01-2345-6789-abcd-ef01-2345-6789.ns.pod.cluster.local", "NODATA", "abcd:ef01:2345:6789:abcd:ef01:2345:6789"},
+    {"abcd-ef01-2345-6789-abcd-ef01-2345-6789.ns.pod.cluster.local", "NODATA",
+     "abcd:ef01:2345:6789:abcd:ef01:2345:6789"},
     {"fd00---1.default.pod.cluster.local", "NXDOMAIN", "NXDOMAIN"},
     {"fd00--1--2.default.pod.cluster.local", "NXDOMAIN", "NXDOMAIN"},
     {"12345--1.default.pod.cluster.local", "NXDOMAIN", "NXDOMAIN"},
@@ -115,7 +116,8 @@ static const struct name_case name_cases[] = {
     {"pod", "PASS", "PASS"},
     {".pod", "PASS", "PASS"},
     /* length limits: 253 characters and 63-character labels */
-    {LONG63 "." LONG63 "." LONG63 "." LONG63 ".10-1-2-3.default.pod.cluster.local", "NXDOMAIN", "NXDOMAIN"},
+    {LONG63 "." LONG63 "." LONG63 "." LONG63 ".10-1-2-3.default.pod.cluster.local", "NXDOMAIN",
+     "NXDOMAIN"},
     {LONG63 "." LONG63 ".10-1-2-3." LONG63 ".pod.cluster.local", "10.1.2.3", "NODATA"},
     {LONG64 ".10-1-2-3.default.pod.cluster.local", "NXDOMAIN", "NXDOMAIN"},
     {LONG63 ".10-1-2-3.default.pod.cluster.local", "10.1.2.3", "NODATA"},

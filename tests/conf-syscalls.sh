@@ -21,19 +21,19 @@ calls() {
     awk '$NF == "total" {print $4}' "$tmp/strace-$1"
 }
 
+declare -A calls_of ms_of
 for n in 10 10000 10000000; do
     start=$(date +%s%N)
-    total=$(calls $n)
-    ms=$((($(date +%s%N) - start) / 1000000))
-    eval "calls_$n=$total ms_$n=$ms"
-    echo "# $n lookups in one process: $total system calls in all, $ms ms under strace"
+    calls_of[$n]=$(calls $n)
+    ms_of[$n]=$((($(date +%s%N) - start) / 1000000))
+    echo "# $n lookups in one process: ${calls_of[$n]} system calls in all, ${ms_of[$n]} ms under strace"
     sed 's/^/#   /' "$tmp/strace-$n"
 done
 
-assert "10,000 lookups make no more system calls than 10 ($calls_10000 vs $calls_10)" \
-    test "$calls_10000" -le $((calls_10 + 4))
+assert "10,000 lookups make no more system calls than 10 (${calls_of[10000]} vs ${calls_of[10]})" \
+    test "${calls_of[10000]}" -le $((calls_of[10] + 4))
 # once a second at most: a stat of each file, the signal mask set and restored
-allowed=$((calls_10 + 4 + 4 * (ms_10000000 / 1000 + 1)))
-assert "10,000,000 lookups in $ms_10000000 ms: only the once-a-second stats ($calls_10000000, at most $allowed)" \
-    test "$calls_10000000" -le "$allowed"
+allowed=$((calls_of[10] + 4 + 4 * (ms_of[10000000] / 1000 + 1)))
+assert "10,000,000 lookups in ${ms_of[10000000]} ms: only the once-a-second stats (${calls_of[10000000]}, at most $allowed)" \
+    test "${calls_of[10000000]}" -le "$allowed"
 finish

@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2016 # commands in single quotes expand when they run (eval, sh -c)
 # SPEC §6 through the real glibc: each directive of nss-podip.conf,
 # detect-zones from resolv.conf, bad files of every kind, and reloading in
 # one long-running process (also while many threads look names up).
@@ -37,7 +38,7 @@ fd00-10-244--5.default.pod.cluster.local fd00-10-245--5.default.pod.cluster.loca
 app.10-0-0-1.nip.io 10.0.0.1.nip.io app.10.0.0.1.nip.io www.nip.io nip.io
 10-1-2-3.default.pod.k8s.test 10-1-2-3.default.pod.a.test 10-1-2-3.default.pod.b.test"
 etc_file hosts "127.0.0.1 localhost
-192.0.2.1 $(echo $names)"
+192.0.2.1 $(printf '%s\n' "$names" | tr '\n' ' ')"
 pod_resolv="nameserver 127.0.0.1
 search default.svc.k8s.example.com svc.k8s.example.com k8s.example.com
 options ndots:5"
@@ -284,7 +285,7 @@ while [ "$(date +%s)" -lt "$end" ]; do
     # each whole file dated back, so each can be used at once: the module
     # must still never mix two (tests/reload.sh has half-written ones)
     if [ $((i % 2)) = 0 ]; then
-        set_conf "${configs[i % 5]}" # in place
+        set_conf "${configs[i % 5]}" && old_enough "$conf" # in place
     else
         printf '%s\n' "${configs[i % 5]}" >"$conf.new" && old_enough "$conf.new" &&
             mv "$conf.new" "$conf"

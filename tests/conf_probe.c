@@ -313,8 +313,7 @@ static int fork_for(long ms, const char *name, const char *a, const char *b)
     pthread_join(t, NULL);
     while ((pid = waitpid(-1, &status, 0)) > 0)
         failed += !WIFEXITED(status) || WEXITSTATUS(status) != 0;
-    printf("# fork %s: %d children, %d did not see both %s and %s\n", name, children, failed, a,
-           b);
+    printf("# fork %s: %d children, %d did not see both %s and %s\n", name, children, failed, a, b);
     return failed == 0 && children > 0 ? 0 : 1;
 }
 
@@ -342,9 +341,9 @@ static void free_fds(void)
 static int refuse_files(void)
 {
 #ifdef HAVE_SECCOMP
-    static const char *calls[] = {"open", "openat", "openat2", "stat", "lstat", "fstat",
-                                  "newfstatat", "statx", "stat64", "lstat64", "fstat64",
-                                  "fstatat64"};
+    static const char *calls[] = {"open",   "openat",  "openat2",    "stat",
+                                  "lstat",  "fstat",   "newfstatat", "statx",
+                                  "stat64", "lstat64", "fstat64",    "fstatat64"};
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
     if (ctx == NULL)
         return 1;
@@ -400,11 +399,10 @@ static int steps(int argc, char **argv)
                 n++;
             } while (!one_of(argv[i + 3], got) && now_ms() < end);
             rc = !one_of(argv[i + 3], got);
-            printf("# until %s: %s after %lld ms, %ld lookups%s\n", argv[i + 2], got,
-                   now_ms() - t0, n, rc ? ", FAILED" : "");
+            printf("# until %s: %s after %lld ms, %ld lookups%s\n", argv[i + 2], got, now_ms() - t0,
+                   n, rc ? ", FAILED" : "");
             i += 4;
-        } else if (strcmp(s, "hold") == 0 || strcmp(s, "jump") == 0 ||
-                   strcmp(s, "cancel") == 0) {
+        } else if (strcmp(s, "hold") == 0 || strcmp(s, "jump") == 0 || strcmp(s, "cancel") == 0) {
             ARGS(3);
             long ms = atol(argv[i + 1]);
             hold_name = argv[i + 2];

@@ -48,7 +48,7 @@ pinged() {
     _out=$("$@" ping -n -c1 -W2 -- "$_name")
     _rc=$?
     printf '%s\n' "$_out" | sed -n -e 1p -e 's/^\(1 packets transmitted, 1 received\),.*/\1/p'
-    return $_rc
+    return "$_rc"
 }
 with_stderr() {
     "$@" 2>&1

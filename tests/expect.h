@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Reading the expectation columns of tests/cases.h. */
+/* The words of tests/cases.h's columns: an address ("10.0.0.1",
+ * "fd00::1"), NODATA, NXDOMAIN or PASS, written and read once for the C
+ * tests. */
 #ifndef TESTS_EXPECT_H
 #define TESTS_EXPECT_H
 
@@ -9,8 +11,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-/* Parse an expected address ("10.0.0.1", "fd00::1"); false for NODATA,
- * NXDOMAIN and PASS. */
+#include "../podip_name.h"
+
+/* Parse an expected address; false for NODATA, NXDOMAIN and PASS. */
 static inline bool expected_address(const char *text, int *family, uint8_t addr[16])
 {
     memset(addr, 0, 16);
@@ -30,8 +33,27 @@ static inline const char *expected_any(const char *a, const char *aaaa)
 {
     int family;
     uint8_t addr[16];
-    return expected_address(a, &family, addr) || !expected_address(aaaa, &family, addr) ? a
-                                                                                          : aaaa;
+    return expected_address(a, &family, addr) || !expected_address(aaaa, &family, addr) ? a : aaaa;
+}
+
+/* What a lookup of FAMILY (AF_INET, AF_INET6, or AF_UNSPEC for any) answers
+ * for the outcome O, in those words; an address is written into TEXT. */
+static inline const char *outcome_text(const struct podip_outcome *o, int family,
+                                       char text[INET6_ADDRSTRLEN])
+{
+    switch (o->kind) {
+    case PODIP_PASS:
+        return "PASS";
+    case PODIP_NXDOMAIN:
+        return "NXDOMAIN";
+    case PODIP_NODATA:
+        return "NODATA";
+    case PODIP_ADDRESS:
+        break;
+    }
+    if (family != AF_UNSPEC && family != o->family)
+        return "NODATA";
+    return inet_ntop(o->family, o->addr, text, INET6_ADDRSTRLEN);
 }
 
 #endif

@@ -2,7 +2,9 @@
 # SPEC §1-§4 through the real glibc, as an ordinary user: getent and
 # tests/resolve load libnss_podip.so.2 from the build tree (LD_LIBRARY_PATH)
 # and select it with `getent -s hosts:podip` or __nss_configure_lookup, so
-# neither root nor /etc is involved. Each name is looked up with
+# neither root nor /etc is involved. It is the module built for the tests,
+# whose configuration files are in the build tree (absent: the defaults),
+# so that the machine's own nss-podip.conf and resolv.conf change nothing. Each name is looked up with
 # gethostbyname2 (getent hosts), getaddrinfo (getent ahosts*, tests/resolve
 # gai), gethostbyname and gethostbyname2 (tests/resolve ghbn, ghbn2).
 #
@@ -16,8 +18,11 @@
 # module says.
 set -u
 . "${top_srcdir:-.}/tests/lib.sh"
-export LD_LIBRARY_PATH="$libs"
-module=$libs/libnss_podip.so.2
+export LD_LIBRARY_PATH="$test_libs"
+module=$test_libs/libnss_podip.so.2
+for f in "$test_etc/nss-podip.conf" "$test_etc/resolv.conf"; do
+    [ ! -e "$f" ] || { echo "FAIL: $f is there: this test wants the defaults"; exit 1; }
+done
 [ -f "$module" ] || { echo "FAIL: $module not built"; exit 1; }
 "$resolve" gai inet numerichost 192.0.2.9 >/dev/null 2>&1 ||
     { echo "FAIL: cannot run $resolve (a cross build runs its tests under qemu-user: binfmt_misc and qemu-user-static)"; exit 1; }

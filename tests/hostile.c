@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Hostile names through the real glibc, with the module as the only hosts
  * source (__nss_configure_lookup): each must get its SPEC answer, as
- * fuzz/reference.h computes it, from gethostbyname2 (both families) and
+ * tests/reference.h computes it, from gethostbyname2 (both families) and
  * getaddrinfo. tests/hostile.sh runs each group under a time limit.
  *
  *   hostile GROUP    GROUP: mib dots bytes utf8 labels label64 */
@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../fuzz/reference.h"
+#include "reference.h"
 #include "repeat.h"
 
 #define LONG63 "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabc"

@@ -19,7 +19,7 @@ isolate
 
 conf_dir=${sysconfdir:?sysconfdir not set: run through make check}
 tool=$build/nss-podip
-[ -x "$resolve" ] && [ -x "$tool" ] || { echo "FAIL: $resolve or $tool not built"; exit 1; }
+if [ ! -x "$resolve" ] || [ ! -x "$tool" ]; then echo "FAIL: $resolve or $tool not built"; exit 1; fi
 export LD_LIBRARY_PATH=$libs
 
 # The module's ELF class (1: 32-bit, 2: 64-bit), to say what was tested.
@@ -31,10 +31,12 @@ echo "# module: $([ "$class" = 1 ] && echo 32 || echo 64)-bit ($libs/libnss_podi
 # than the upper one get its index in the inode number's high bits.
 [ -d "$conf_dir" ] || mkdir -p "$conf_dir"
 mkdir "$tmp/lower" "$tmp/upper"
-mount -t tmpfs -o mode=755 podip-lower "$tmp/lower" &&
+if ! { mount -t tmpfs -o mode=755 podip-lower "$tmp/lower" &&
     mount -t tmpfs -o mode=755 podip-upper "$tmp/upper" &&
-    mkdir "$tmp/upper/data" "$tmp/upper/work" ||
-    { echo "FAIL: cannot mount the tmpfs layers"; exit 1; }
+    mkdir "$tmp/upper/data" "$tmp/upper/work"; }; then
+    echo "FAIL: cannot mount the tmpfs layers"
+    exit 1
+fi
 # The overlay over $(sysconfdir) still holds them at exit: detach, so that
 # $tmp can be removed.
 at_exit "umount -l '$tmp/upper' '$tmp/lower'"

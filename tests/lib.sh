@@ -1,14 +1,25 @@
+# shellcheck shell=sh
 # Shared helpers for the shell integration tests. Source it first thing:
 #
 #   . "${top_srcdir:-.}/tests/lib.sh"
 #
-# It sets $build (the build tree), $libs (where libnss_podip.so.2 is built),
-# $resolve (tests/resolve) and $tmp (a scratch directory removed on exit), and
+# It sets $build (the build tree), $libs (where libnss_podip.so.2 is built:
+# it reads $(sysconfdir)/nss-podip.conf and /etc/resolv.conf, as installed),
+# $test_libs (the same module built for the tests: it reads
+# $build/tests/etc/nss-podip.conf and resolv.conf, absent unless a test mounts
+# its own there, and traps on undefined behaviour), $resolve (tests/resolve)
+# and $tmp (a scratch directory removed on exit), and
 # defines the functions below. A test ends with `finish`, which exits 1 if any
 # check failed. Helpers that need root say so; call need_root before them.
 
 build=${top_builddir:-.}
+# shellcheck disable=SC2034 # for the tests that source this file
 libs=$build/.libs
+# shellcheck disable=SC2034
+test_libs=$build/tests/.libs
+# shellcheck disable=SC2034
+test_etc=$build/tests/etc
+# shellcheck disable=SC2034
 resolve=$build/tests/resolve
 failures=0
 checks=0

@@ -52,6 +52,7 @@ v4=10-42-2-46.default.pod.cluster.local
 for spec in "$v4 10.42.2.46 -" "$v4. 10.42.2.46 -" "10-42-2-46.default.pod 10.42.2.46 -" \
     "fd00-10-244--5.default.pod.cluster.local - fd00:10:244::5" \
     "fd00-10-244--5.default.pod - fd00:10:244::5"; do
+    # shellcheck disable=SC2086 # the fields of the row
     set -- $spec
     name=$1 a=$2 aaaa=$3
     canon=${name%.}
@@ -77,6 +78,7 @@ for spec in "default.pod.cluster.local EAI_NODATA NO_DATA" \
     "010-0-0-1.default.pod.cluster.local EAI_NONAME HOST_NOT_FOUND" \
     "010-0-0-1.default.pod EAI_NONAME HOST_NOT_FOUND" \
     "x.default.pod.cluster.local. EAI_NONAME HOST_NOT_FOUND"; do
+    # shellcheck disable=SC2086 # the fields of the row
     set -- $spec
     quiet "getent hosts $1" 2 "" getent hosts "$1"
     quiet "getent ahosts $1" 2 "" getent ahosts "$1"

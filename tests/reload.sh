@@ -1,32 +1,34 @@
 #!/bin/bash
+# shellcheck disable=SC2016 # commands in single quotes expand when they run (eval, sh -c)
 # SPEC §6 "Fail closed" and "No edit is missed": the reload of the
 # configuration under hostile but ordinary conditions, in one running
 # process (tests/conf_probe steps) that calls the module directly. The
-# module used here is built to trap on undefined behaviour
-# (tests/libnss_podiptrap.la), so an overflow is a crash, not a wrong answer.
+# module is the one built for the tests (tests/libnss_podip.la): it traps on
+# undefined behaviour, so an overflow is a crash, not a wrong answer, and
+# reads its files in $build/tests/etc.
 #
 # Runs as root in private mount and network namespaces: a tmpfs (or a loop
-# ext4 with 1 s timestamps) over $(sysconfdir), a private /etc/resolv.conf.
+# ext4 with 1 s timestamps) over $build/tests/etc, resolv.conf bound into it.
 set -u
 . "${top_srcdir:-.}/tests/lib.sh"
 need_root
 need_cmd unshare mkfs.ext4 losetup python3 timeout
 isolate -n
 
-conf_dir=${sysconfdir:?sysconfdir not set: run through make check}
+conf_dir=$test_etc
 conf=$conf_dir/nss-podip.conf
-[ -d "$conf_dir" ] || mkdir -p "$conf_dir"
-trap_module=$build/tests/.libs/libnss_podiptrap.so.2
+mkdir -p "$conf_dir"
+trap_module=$test_libs/libnss_podip.so.2
 [ -f "$trap_module" ] || { echo "FAIL: $trap_module not built"; exit 1; }
 probe=$build/tests/conf_probe
-faketime_lib=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -1)
-[ -n "$faketime_lib" ] || skip_or_fail "$0 needs libfaketime (package faketime)"
+for faketime_lib in /usr/lib/*/faketime/libfaketime.so.1; do break; done
+[ -f "$faketime_lib" ] || skip_or_fail "$0 needs libfaketime (package faketime)"
 "$probe" "$trap_module" steps seccomp >/dev/null 2>&1 ||
     skip_or_fail "$0 needs tests/conf_probe built with libseccomp (libseccomp-dev)"
 
-mount_tmpfs() { mount -t tmpfs -o mode=755 podip-conf "$conf_dir"; }
-mount_tmpfs || { echo "FAIL: cannot mount a tmpfs on $conf_dir"; exit 1; }
-# resolv.conf on a tmpfs of its own too: it accepts any timestamp
+# resolv.conf on a tmpfs of its own: it accepts any timestamp, and stays
+# while file systems come and go over $conf_dir, bound where the module
+# reads it
 mkdir "$tmp/etc" && mount -t tmpfs -o mode=755 podip-etc "$tmp/etc"
 at_exit "umount -l '$tmp/etc'"
 resolv=$tmp/etc/resolv.conf
@@ -34,7 +36,14 @@ pod_resolv="nameserver 127.0.0.1
 search default.svc.cluster.local svc.cluster.local cluster.local
 options ndots:5"
 printf '%s\n' "$pod_resolv" >"$resolv"
-mount --bind "$resolv" /etc/resolv.conf
+# mount_conf_dir MOUNT-ARG...: a fresh file system over $conf_dir, and resolv.conf in it
+mount_conf_dir() {
+    mount "$@" "$conf_dir" && touch "$conf_dir/resolv.conf" &&
+        mount --bind "$resolv" "$conf_dir/resolv.conf"
+}
+umount_conf_dir() { umount "$conf_dir/resolv.conf" "$conf_dir"; }
+mount_tmpfs() { mount_conf_dir -t tmpfs -o mode=755 podip-conf; }
+mount_tmpfs || { echo "FAIL: cannot mount a tmpfs on $conf_dir"; exit 1; }
 
 # The answers, as conf_probe prints them (the module's gethostbyname3_r, AF_INET).
 a=10-1-2-3.default.pod.a.test b=10-1-2-3.default.pod.b.test
@@ -47,10 +56,12 @@ set_conf() {
         mv "$conf.new" "$conf"
 }
 
-# show_failure: what a process starting now makes of the files.
+# show_failure: the files as they were just after.
 show_failure() {
-    echo "  nss-podip status, just after:"
-    "$build/nss-podip" status 2>&1 | sed 's/^/    /'
+    for f in "$conf" "$conf_dir/resolv.conf"; do
+        echo "  $f, just after:"
+        sed 's/^/    /' "$f" 2>&1 | head -5
+    done
 }
 # probe DESC STEP...: conf_probe's steps in one process; PASS if all held.
 probe() {
@@ -118,17 +129,17 @@ rewrite_same_tick() { # DESC: $conf exists; the probe writes, looks up, rewrites
 }
 set_conf "zone a.test"
 rewrite_same_tick "nanosecond timestamps (tmpfs): a same-size rewrite just after the first read is seen"
-umount "$conf_dir"
+umount_conf_dir
 truncate -s 16M "$tmp/ext4.img"
 mkfs.ext4 -q -I 128 -O ^has_journal "$tmp/ext4.img"
-mount -o loop "$tmp/ext4.img" "$conf_dir" || { echo "FAIL: cannot mount the ext4 image"; exit 1; }
-at_exit "mountpoint -q '$conf_dir' && umount -l '$conf_dir'"
+mount_conf_dir -o loop "$tmp/ext4.img" || { echo "FAIL: cannot mount the ext4 image"; exit 1; }
+at_exit "mountpoint -q '$conf_dir' && umount -R -l '$conf_dir'"
 set_conf "zone a.test"
 touch "$conf"
 nsec=$(python3 -c 'import os, sys; print(os.stat(sys.argv[1]).st_mtime_ns % 10**9)' "$conf")
 assert "the ext4 with 128-byte inodes keeps whole seconds (nanoseconds: $nsec)" test "$nsec" = 0
 rewrite_same_tick "1 s timestamps (ext4, 128-byte inodes): a same-size rewrite in the same second is seen"
-umount "$conf_dir"
+umount_conf_dir
 mount_tmpfs
 
 echo "# a writer that pauses in the middle of an in-place rewrite"
@@ -151,19 +162,19 @@ verdict "a running process during a slow write: the old configuration, then the 
 
 echo "# resolv.conf that never stops changing"
 set_conf "zone a.test"
-repeat 'printf "%s\n# %s\n" "$pod_resolv" "$RANDOM" >/etc/resolv.conf; sleep 0.05'
+repeat 'printf "%s\n# %s\n" "$pod_resolv" "$RANDOM" >"$resolv"; sleep 0.05'
 background lookup "$a" "$(ans)" ready until 4000 "$b" "$(ans)"
 wait_ready
 set_conf "zone b.test"
 verdict "resolv.conf rewritten every 50 ms: an edit of nss-podip.conf still applies"
 stop_repeat
-mount --bind /proc/version /etc/resolv.conf
+mount --bind /proc/version "$conf_dir/resolv.conf"
 set_conf "zone a.test"
 background lookup "$a" "$(ans)" ready until 4000 "$b" "$(ans)"
 wait_ready
 set_conf "zone b.test"
 verdict "resolv.conf a size-0 /proc file: an edit of nss-podip.conf still applies"
-umount /etc/resolv.conf
+umount "$conf_dir/resolv.conf"
 
 echo "# timestamps no expression may overflow (the module traps on undefined behaviour)"
 set_conf "zone a.test"
@@ -215,6 +226,7 @@ big() { # TTL: a large configuration, renamed into place (each made once: a copy
     cp "$tmp/big-$1" "$conf.new" && chmod 644 "$conf.new" && old_enough "$conf.new" && mv "$conf.new" "$conf"
 }
 big 10
+# shellcheck disable=SC2034 # counted in the repeat's eval
 i=0
 repeat 'i=$((i + 1)); big $((10 + i % 2 * 10)); sleep 0.2'
 background jump 4000 "$a" "$(ans 10)|$(ans 20)" cancel 4000 "$a" "$(ans 10)|$(ans 20)" \
@@ -223,7 +235,9 @@ wait_ready
 stop_repeat
 big 30
 verdict "siglongjmp out of lookups and asynchronous cancellation: later reloads still happen"
-repeat 'i=$((i + 1)); big $((10 + i % 2 * 10)); sleep 0.2'
+# each configuration in force about 1.2 s: a child that checks once a second
+# sees both within its 5 s, whatever the phase
+repeat 'i=$((i + 1)); big $((10 + i % 2 * 10)); sleep 1.2'
 probe "children forked while another thread reloads: each reloads on its own" \
     fork 5000 "$a" "$(ans 10)" "$(ans 20)"
 stop_repeat
@@ -264,8 +278,9 @@ configmap "$conf_dir" ..stress_0 "$c1"
 old_enough "$conf_dir/..stress_0/nss-podip.conf"
 ln -s ..data/nss-podip.conf "$conf"
 printf '%s\n' "$pod_resolv" >"$resolv"
+# shellcheck disable=SC2034 # switched in the repeat's eval
 r=1
-repeat 'r=$((3 - r)); printf "search default.svc.r%s.test svc.r%s.test\n" $r $r >/etc/resolv.conf; sleep 0.05'
+repeat 'r=$((3 - r)); printf "search default.svc.r%s.test svc.r%s.test\n" $r $r >"$resolv"; sleep 0.05'
 timeout 60 "$probe" "$trap_module" threads 8 12000 \
     "10-0-0-1.default.pod.a.test=10.0.0.1 ttl=10|10.0.0.1 ttl=20|PASS" \
     "1-1-1-1.default.pod.a.test=NXDOMAIN|PASS" \

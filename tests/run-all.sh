@@ -29,7 +29,7 @@ step "make distcheck: the tarball builds, installs and passes the build-tree tes
 step "unit tests under AddressSanitizer and UndefinedBehaviorSanitizer"
 rm -rf "$out/asan" && mkdir -p "$out/asan"
 (cd "$out/asan" && "$src/configure" -q --enable-werror \
-    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -fno-sanitize-undefined-trap-on-error" \
     LDFLAGS="-fsanitize=address,undefined" &&
     make -j"$jobs" &&
     make -j"$jobs" check TESTS="$(cd "$out/werror" && make -s print-unit-tests)" ||

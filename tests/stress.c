@@ -2,7 +2,7 @@
 /* Thread stress (issue 6): 8 threads, 200,000 lookups each, over pod,
  * non-pod, invalid and over-long names, with small and large buffers at any
  * misalignment, every answer judged against SPEC §3-§4 and the reference
- * decoding (fuzz/contract.h). Built with ThreadSanitizer by tests/run-all.sh.
+ * decoding (tests/contract.h). Built with ThreadSanitizer by tests/run-all.sh.
  *
  *   stress [THREADS [LOOKUPS]]       under whatever configuration is in force
  *   stress -c [THREADS [LOOKUPS [CYCLES]]]
@@ -27,7 +27,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../fuzz/contract.h"
+#include "../podip_watch.h"
+#include "contract.h"
 #include "repeat.h"
 
 #define LONG63 "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabc"

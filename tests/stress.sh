@@ -1,8 +1,9 @@
 #!/bin/bash
+# shellcheck disable=SC2016 # commands in single quotes expand when they run (eval, sh -c)
 # Runs tests/stress (8 threads x 200,000 lookups, every answer checked): once
-# under the configuration in force, then while a thread rewrites the
-# configuration file, inside a private mount namespace with a tmpfs over the
-# file's directory, so the real file is never touched. tests/run-all.sh runs
+# under the defaults (the build's own configuration files, absent), then
+# while a thread rewrites the configuration file, inside a private mount
+# namespace with a tmpfs over the file's directory. tests/run-all.sh runs
 # this again with tests/stress built with ThreadSanitizer.
 set -uo pipefail
 build=${top_builddir:-.}
@@ -23,9 +24,9 @@ run "" "$bin" "${args[@]}"
 
 # root: a mount namespace; otherwise a user namespace mapping us to root,
 # whom the module requires to own its configuration file
-conf=$("$bin" --conf-path)
+conf=$("$bin" --conf-path) # in the build tree: tests/stress is built for the tests
 dir=$(dirname "$conf")
-while [ ! -d "$dir" ]; do dir=$(dirname "$dir"); done # tmpfs over what exists
+mkdir -p "$dir"
 if [ "$(id -u)" -eq 0 ]; then
     ns=(unshare --mount --propagation private)
 else

@@ -52,8 +52,8 @@ static void check_triple(const char *what, const char *name, struct triple want,
                          enum nss_status status, int err, int herr)
 {
     if (status != want.status || err != want.err || herr != want.herr)
-        fail_msg("%s(%s): got status %d errno %d h_errno %d, want %d %d %d", what, name,
-                 status, err, herr, want.status, want.err, want.herr);
+        fail_msg("%s(%s): got status %d errno %d h_errno %d, want %d %d %d", what, name, status,
+                 err, herr, want.status, want.err, want.herr);
 }
 
 static void check_hostent(const char *name, const char *column, const struct hostent *h)
@@ -78,10 +78,8 @@ static void check_by_family(const char *name, int family, const char *column)
     char buf[1024];
     struct hostent h;
     int err = ERRNO_SENTINEL, herr = -1;
-    enum nss_status s =
-        _nss_podip_gethostbyname2_r(name, family, &h, buf, sizeof buf, &err, &herr);
-    check_triple(family == AF_INET ? "2_r(AF_INET)" : "2_r(AF_INET6)", name, want, s, err,
-                 herr);
+    enum nss_status s = _nss_podip_gethostbyname2_r(name, family, &h, buf, sizeof buf, &err, &herr);
+    check_triple(family == AF_INET ? "2_r(AF_INET)" : "2_r(AF_INET6)", name, want, s, err, herr);
     if (s == NSS_STATUS_SUCCESS)
         check_hostent(name, column, &h);
 
@@ -89,8 +87,7 @@ static void check_by_family(const char *name, int family, const char *column)
     char *canon = NULL;
     err = ERRNO_SENTINEL;
     herr = -1;
-    s = _nss_podip_gethostbyname3_r(name, family, &h, buf, sizeof buf, &err, &herr, &ttl,
-                                    &canon);
+    s = _nss_podip_gethostbyname3_r(name, family, &h, buf, sizeof buf, &err, &herr, &ttl, &canon);
     check_triple("3_r", name, want, s, err, herr);
     if (s == NSS_STATUS_SUCCESS) {
         check_hostent(name, column, &h);
@@ -119,8 +116,7 @@ static void check_any(const char *name, const char *column)
     struct gaih_addrtuple *pat = NULL;
     int err = ERRNO_SENTINEL, herr = -1;
     int32_t ttl = -1;
-    enum nss_status s =
-        _nss_podip_gethostbyname4_r(name, &pat, buf, sizeof buf, &err, &herr, &ttl);
+    enum nss_status s = _nss_podip_gethostbyname4_r(name, &pat, buf, sizeof buf, &err, &herr, &ttl);
     check_triple("4_r", name, want, s, err, herr);
     if (s != NSS_STATUS_SUCCESS)
         return;
@@ -156,16 +152,15 @@ static void test_bad_family(void **state)
         char buf[512];
         struct hostent h;
         int err = 0, herr = 0;
-        enum nss_status s = _nss_podip_gethostbyname2_r("10-0-0-1.default.pod.cluster.local",
-                                                        families[i], &h, buf, sizeof buf,
-                                                        &err, &herr);
-        check_triple("2_r(bad family)", "10-0-0-1", (struct triple){NSS_STATUS_UNAVAIL,
-                     EAFNOSUPPORT, NO_DATA}, s, err, herr);
+        enum nss_status s = _nss_podip_gethostbyname2_r(
+            "10-0-0-1.default.pod.cluster.local", families[i], &h, buf, sizeof buf, &err, &herr);
+        check_triple("2_r(bad family)", "10-0-0-1",
+                     (struct triple){NSS_STATUS_UNAVAIL, EAFNOSUPPORT, NO_DATA}, s, err, herr);
         err = herr = 0;
         s = _nss_podip_gethostbyname3_r("example.com", families[i], &h, buf, sizeof buf, &err,
                                         &herr, NULL, NULL);
-        check_triple("3_r(bad family)", "example.com", (struct triple){NSS_STATUS_UNAVAIL,
-                     EAFNOSUPPORT, NO_DATA}, s, err, herr);
+        check_triple("3_r(bad family)", "example.com",
+                     (struct triple){NSS_STATUS_UNAVAIL, EAFNOSUPPORT, NO_DATA}, s, err, herr);
     }
 }
 
@@ -209,8 +204,8 @@ static size_t sweep_hostent(const char *name, int family, bool via3)
             char *canon = NULL;
             errno = ERRNO_SENTINEL;
             enum nss_status s =
-                via3 ? _nss_podip_gethostbyname3_r(name, family, &h, buf, len, &err, &herr,
-                                                   &ttl, &canon)
+                via3 ? _nss_podip_gethostbyname3_r(name, family, &h, buf, len, &err, &herr, &ttl,
+                                                   &canon)
                      : _nss_podip_gethostbyname2_r(name, family, &h, buf, len, &err, &herr);
             check_poison((unsigned char *)buf + len, name, len, mis);
             assert_int_equal(errno, ERRNO_SENTINEL);
@@ -314,11 +309,10 @@ static void test_no_buffer_needed(void **state)
     (void)state;
     struct hostent h;
     int err = 0, herr = 0;
-    enum nss_status s = _nss_podip_gethostbyname2_r("example.com", AF_INET, &h, NULL, 0, &err,
-                                                    &herr);
+    enum nss_status s =
+        _nss_podip_gethostbyname2_r("example.com", AF_INET, &h, NULL, 0, &err, &herr);
     assert_int_equal(s, NSS_STATUS_UNAVAIL);
-    s = _nss_podip_gethostbyname2_r("default.pod.cluster.local", AF_INET, &h, NULL, 0, &err,
-                                    &herr);
+    s = _nss_podip_gethostbyname2_r("default.pod.cluster.local", AF_INET, &h, NULL, 0, &err, &herr);
     assert_int_equal(s, NSS_STATUS_NOTFOUND);
     assert_int_equal(herr, NO_DATA);
 }

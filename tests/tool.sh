@@ -120,12 +120,12 @@ check "explain: an IPv6 pod in a detected zone, and a relative name" 0 "\"fd00-1
 check "explain: a leading zero" 0 "\"010-42-0-1.default.pod.k8s.example.com\"
   IPv4: $nx
   IPv6: $nx
-  why: a name under pod.k8s.example.com (zone k8s.example.com); the label \"010-42-0-1\" is no address: it has three dashes, so it is read as an IPv4 address, and its part \"010\" has a leading zero (CoreDNS refuses it: it could be read as octal)" \
+  why: a name under pod.k8s.example.com (zone k8s.example.com); the label \"010-42-0-1\" is no address: it has three single dashes, so it is read as an IPv4 address, but it is not four decimal numbers from 0 to 255 without a leading zero (CoreDNS refuses 010: it could be read as octal)" \
     "$tool" explain 010-42-0-1.default.pod.k8s.example.com
 check "explain: a namespace Kubernetes could not create" 0 "\"10-42-0-1.my_ns.pod.corp.test\"
   IPv4: $nx
   IPv6: $nx
-  why: a name under pod.corp.test (zone corp.test); the namespace label \"my_ns\" is not one Kubernetes could create: it holds \"_\", and a namespace has only letters, digits and '-'" \
+  why: a name under pod.corp.test (zone corp.test); the namespace label \"my_ns\" is not one Kubernetes could create (1-63 letters, digits or '-', starting and ending with a letter or digit)" \
     "$tool" explain 10-42-0-1.my_ns.pod.corp.test
 why() { "$tool" explain "$1" | sed -n 's/^  why: //p'; }
 check "explain: outside allow" 0 \
@@ -135,8 +135,13 @@ check "explain: a namespace not listed" 0 \
     "a name under pod.corp.test (zone corp.test); namespace \"other\" is not among the \`namespace\` lines of the configuration" \
     why 10-42-0-1.other.pod.corp.test
 check "explain: an IPv6 label with two --" 0 \
-    "a name under pod.corp.test (zone corp.test); the label \"fd00--1--2\" is no address: it does not have exactly three single dashes (the IPv4 form), so its dashes are read as the colons of an IPv6 address, and it has \"--\" (\"::\") more than once" \
+    "a name under pod.corp.test (zone corp.test); the label \"fd00--1--2\" is no address: it does not have exactly three single dashes, so its dashes are read as the colons of an IPv6 address, but it is not groups of 1 to 4 hexadecimal digits, 8 of them or fewer around one \"--\" (\"::\")" \
     why fd00--1--2.default.pod.corp.test
+for label in --ffff-a2a-1 0-0-0-0-0-ffff-a2a-1; do
+    check "explain: the IPv4-mapped $label" 0 \
+        "a name under pod.corp.test (zone corp.test); the label \"$label\" in namespace \"default\" reads as an IPv4-mapped IPv6 address, answered as the IPv4 address 10.42.0.1" \
+        why "$label.default.pod.corp.test"
+done
 check "explain: a wildcard name" 0 "\"app.10.0.0.1.nip.io\"
   IPv4: 10.0.0.1
   IPv6: NODATA (the name holds an IPv4 address)
@@ -227,7 +232,7 @@ hosts_status() {
     "$tool" status >"$tmp/status"
     rc=$?
     sed -n '/^\/etc\/nsswitch.conf/,$p' "$tmp/status"
-    return $rc
+    return "$rc"
 }
 check "status: a good line with [!UNAVAIL=return] instead" 0 \
     "/etc/nsswitch.conf: hosts: files podip [!UNAVAIL=return] dns" \

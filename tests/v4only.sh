@@ -83,6 +83,7 @@ res() { "$resolve" -s podip "$@"; }
 # IPv4 pods, absolute, relative and IPv4-mapped: answered as always.
 for spec in "$v4 10.42.2.46" "10-42-2-46.default.pod 10.42.2.46" \
     "--ffff-a00-1.default.pod.cluster.local 10.0.0.1"; do
+    # shellcheck disable=SC2086 # the fields of the row
     set -- $spec
     check "getent hosts $1" 0 "$(getent_hosts "$2" "$1")" gent hosts -- "$1"
     check "getent ahosts $1" 0 "$(getent_ahosts "$2" "$1")" gent ahosts -- "$1"
@@ -112,6 +113,7 @@ check "gethostbyname2 AF_INET6 $v6" 0 "fd00:10:244::5 name=$v6" res ghbn2 inet6 
 for spec in "default.pod.cluster.local EAI_NODATA NO_DATA" \
     "010-0-0-1.default.pod.cluster.local EAI_NONAME HOST_NOT_FOUND" \
     "010-0-0-1.default.pod EAI_NONAME HOST_NOT_FOUND"; do
+    # shellcheck disable=SC2086 # the fields of the row
     set -- $spec
     check "getent hosts $1: not found" 2 "" gent hosts "$1"
     check "getent ahosts $1: not found" 2 "" gent ahosts "$1"

@@ -9,7 +9,7 @@ if ! command -v valgrind >/dev/null; then
     echo "SKIP: valgrind is not installed"
     exit 77
 fi
-lib="$build/.libs"
+lib="$build/tests/.libs" # the module built for the tests: the defaults, whatever the machine's files say
 [ -f "$lib/libnss_podip.so.2" ] || { echo "FAIL: $lib/libnss_podip.so.2 not built"; exit 1; }
 units=${UNIT_TESTS:-$(env -u MAKEFLAGS -u MAKELEVEL make -s --no-print-directory -C "$build" \
     print-unit-tests 2>/dev/null)}
