@@ -15,6 +15,7 @@
 #
 # tests/package.sh does both. ROOT is checked inside new mount, network and
 # PID namespaces (its lo only), so every server this test starts ends with it.
+# shellcheck disable=SC2016 # (single-quoted shell code runs later, with its own $1)
 set -euo pipefail
 
 case ${1:-} in
@@ -50,6 +51,7 @@ esac
 suite=$2
 cd /tmp/clients
 # lib.sh: check, assert, finish, start_dnsmasq, dns_queries, getent_ahosts.
+# shellcheck source=tests/lib.sh
 . ./lib.sh
 set +e
 at_exit 'rm -rf /out /tmp/podip /tmp/clients/distroless'
@@ -154,7 +156,10 @@ row() {
     shift 4
     local want=${want:-$([ "$sees" = yes ] && echo "$want_yes" || echo "$want_no")}
     local queries=${queries:-$([ "$sees" = yes ] && echo "$queries_yes" || echo "$queries_no")}
-    local -a wants=($want) qs=($queries)
+    local -a wants qs
+    read -r -a wants <<<"$want"
+    read -r -a qs <<<"$queries"
+    # shellcheck disable=SC2059 # ($format is the row's: %s, a URL, HOST:PORT)
     for n in "${names[@]}"; do args+=("$(printf "$format" "$n")"); done
     from=$(($(wc -l <"$log") + 1))
     "$@" "${args[@]}" >"$tmp/row.out" 2>"$tmp/row.err"
@@ -396,6 +401,7 @@ docker_build() {
             case ${words[0]} in --from=*) from=${stage[${words[0]#--from=}]} && words=("${words[@]:1}") ;; esac
             dst=$root/${words[-1]}
             for src in "${words[@]:0:${#words[@]}-1}"; do
+                # shellcheck disable=SC2086 # (a COPY source is a glob in the context)
                 if [ "$from" = "$context" ]; then src=$(cd "$context" && echo $src); fi
                 for k in $src; do
                     k=$from/$k

@@ -29,7 +29,6 @@
 # where /var and /run are overlays on that folder (for the caches podman
 # keeps there whatever its configuration says), and the containers' cgroups
 # are under a parent of this test's own, removed on exit.
-# shellcheck disable=SC2317 # (the functions that check and expect run)
 set -uo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tests/lib.sh
