@@ -54,9 +54,10 @@ if [ "$mode" = outside ]; then
     debs=$(cd "$1" && pwd) || exit 2
     need_root
     need_cmd podman runc conmon mmdebstrap dpkg-deb gcc i686-linux-gnu-gcc dnsmasq unshare
+    [ "$(dpkg --print-architecture)" = amd64 ] || skip_or_fail "$0 needs an amd64 machine"
     work=$(mktemp -d /tmp/nss-podip-containers.XXXXXX)
-    # In memory: about 1 GB at most (two roots, then their images), which
-    # this machine's disk took over a minute to delete when busy.
+    # In memory: 1.2 GB at most (two roots, then their images), which this
+    # machine's disk took over a minute to delete when busy.
     mount -t tmpfs -o size=4g,mode=700 tmpfs "$work" || { echo "FAIL: cannot mount a tmpfs"; exit 1; }
     cgroup=nss-podip-containers-$$ # the containers' cgroup parent
     declare -A groups=()           # process group -> what it does, killed on exit
@@ -77,7 +78,6 @@ if [ "$mode" = outside ]; then
     spawn() { local name=$1; shift; setsid "$@" & pid=$!; groups[$pid]=$name; }
     reap() { local rc=0; wait "$1" || rc=$?; unset 'groups[$1]'; return "$rc"; }
 
-    [ "$(dpkg --print-architecture)" = amd64 ] || skip_or_fail "$0 needs an amd64 machine"
     echo "--- the base images' roots (mmdebstrap), meanwhile the packages"
     # debian:12-slim's variant, with what the checks run (curl, ping,
     # busybox's httpd), and the .debs kept for the distroless base.
