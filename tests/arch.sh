@@ -20,7 +20,7 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 port=8080
 failed=0
 
-. "$src/tests/roots.sh" # pass, fail, check, inroot, hosts_line, first_field, files
+. "$src/tests/roots.sh" # pass, fail, check, inroot, hosts_line, first_field, files, publish_debs
 # elf_class FILE: 1 for a 32-bit ELF file, 2 for a 64-bit one.
 elf_class() { od -An -tu1 -j4 -N1 "$1" | tr -d ' '; }
 
@@ -217,6 +217,7 @@ build() {
         >"$dir/build.log" 2>&1; then
         tail -60 "$dir/build.log"; fail "$a: dpkg-buildpackage -a $a"; return
     fi
+    publish_debs "$dir"/libnss-podip_*.deb "$dir"/nss-podip_*.deb || fail "$a: copy the packages to DEBS_OUT"
     summary=$(grep -E '^# (TOTAL|PASS|SKIP|FAIL|ERROR):' "$dir/build.log" | tr -s ' ' | paste -sd' ')
     # debian/rules runs $(UNIT_TESTS), tests/symbols.sh and tests/glibc.sh
     unit_tests=$(sed -n 's/^UNIT_TESTS +\{0,1\}= //p' "$src/Makefile.am")

@@ -6,14 +6,16 @@
 # connections through curl, wget, busybox, nc, ping, python3, Node and Java;
 # TLS with a wildcard certificate from curl, wget, python3, openssl s_client,
 # Go and Node; an image without dpkg built by the steps of
-# tests/clients/distroless.Dockerfile. Programs that must not see the module
-# are checked to go to DNS, so docs/clients.md's table stays true.
+# contrib/distroless.Dockerfile, in Debian 12 and 13 (tests/containers.sh
+# builds it with podman, in Debian 12). Programs that must not see the
+# module are checked to go to DNS, so docs/clients.md's table stays true.
 #
 #   tests/clients.sh mmdebstrap-args   what the root needs, one mmdebstrap argument a line
 #   tests/clients.sh ROOT SUITE        check ROOT (as root), the .debs in ROOT/tmp/debs
 #
 # tests/package.sh does both. ROOT is checked inside new mount, network and
 # PID namespaces (its lo only), so every server this test starts ends with it.
+# shellcheck disable=SC2016 # (single-quoted shell code runs later, with its own $1)
 set -euo pipefail
 
 case ${1:-} in
@@ -34,7 +36,8 @@ in-root) ;;
     fi
     here=$(cd "$(dirname "$0")" && pwd)
     rm -rf "$1/tmp/clients" && mkdir "$1/tmp/clients"
-    cp "$here/clients.sh" "$here/lib.sh" "$here"/clients/* "$1/tmp/clients/"
+    cp "$here/clients.sh" "$here/lib.sh" "$here"/clients/* "$here/../contrib/distroless.Dockerfile" \
+        "$1/tmp/clients/"
     exec unshare --mount --net --pid --fork --kill-child -- bash -c '
         ip link set lo up && mount -t proc proc "$1/proc" &&
         exec chroot "$1" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
@@ -48,9 +51,10 @@ esac
 suite=$2
 cd /tmp/clients
 # lib.sh: check, assert, finish, start_dnsmasq, dns_queries, getent_ahosts.
+# shellcheck source=tests/lib.sh
 . ./lib.sh
 set +e
-at_exit 'rm -rf /out /tmp/clients/distroless'
+at_exit 'rm -rf /out /tmp/podip /tmp/clients/distroless'
 t0=$SECONDS
 step() { echo "--- $suite: $* ($((SECONDS - t0)) s)"; }
 table=$tmp/table # the rows of docs/clients.md's table, printed at the end
@@ -152,7 +156,10 @@ row() {
     shift 4
     local want=${want:-$([ "$sees" = yes ] && echo "$want_yes" || echo "$want_no")}
     local queries=${queries:-$([ "$sees" = yes ] && echo "$queries_yes" || echo "$queries_no")}
-    local -a wants=($want) qs=($queries)
+    local -a wants qs
+    read -r -a wants <<<"$want"
+    read -r -a qs <<<"$queries"
+    # shellcheck disable=SC2059 # ($format is the row's: %s, a URL, HOST:PORT)
     for n in "${names[@]}"; do args+=("$(printf "$format" "$n")"); done
     from=$(($(wc -l <"$log") + 1))
     "$@" "${args[@]}" >"$tmp/row.out" 2>"$tmp/row.err"
@@ -382,7 +389,7 @@ docker_build() {
         FROM)
             read -r -a words <<<"$rest"
             case ${words[0]} in
-            "debian:$debver-slim") root=/ ;;
+            "docker.io/library/debian:$debver-slim") root=/ ;;
             "gcr.io/distroless/base-debian$debver") root=$image ;;
             *) echo "docker_build: no root stands for ${words[0]}"; return 2 ;;
             esac
@@ -394,6 +401,7 @@ docker_build() {
             case ${words[0]} in --from=*) from=${stage[${words[0]#--from=}]} && words=("${words[@]:1}") ;; esac
             dst=$root/${words[-1]}
             for src in "${words[@]:0:${#words[@]}-1}"; do
+                # shellcheck disable=SC2086 # (a COPY source is a glob in the context)
                 if [ "$from" = "$context" ]; then src=$(cd "$context" && echo $src); fi
                 for k in $src; do
                     k=$from/$k
@@ -417,7 +425,7 @@ sys.stdout.write("\0".join(json.loads(sys.argv[1])))' "$rest")
     done < <(sed -e ':a' -e '/\\$/N; s/\\\n//; ta' "$file" | sed 's/  */ /g' | grep -v '^ *#\|^ *$')
 }
 
-step "an image without dpkg, apt or a shell: distroless.Dockerfile step by step"
+step "an image without dpkg, apt or a shell: contrib/distroless.Dockerfile step by step"
 group=distroless
 debver=$(cut -d. -f1 /etc/debian_version)
 # What a distroless base image holds, unpacked from the .debs with dpkg-deb -x

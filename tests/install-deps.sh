@@ -31,10 +31,15 @@ for a in $cross_arches; do
     # the C library for the cross compiler is only a Recommends of it
     cross="$cross crossbuild-essential-$a libc6-dev-$a-cross libcmocka-dev:$a pkgconf:$a"
 done
+# image recipes (tests/containers.sh): podman with runc (crun refuses this
+# machine's mixed cgroup hierarchy) and CNI's plugins, base images made by
+# mmdebstrap and dpkg-deb, a C program built for amd64 and i386, a logging
+# dnsmasq
+containers="podman runc containernetworking-plugins mmdebstrap dpkg-dev gcc crossbuild-essential-i386 dnsmasq-base util-linux iproute2"
 # Real programs (tests/clients.sh, run by package.sh): their packages go into
 # package.sh's roots (tests/clients.sh mmdebstrap-args); on this machine it
 # needs only unshare, ip and chroot, listed above.
-packages="$build $integration $reload $sanitizers $configuration $robustness $benchmark $package $sbuild $cross"
+packages="$build $integration $reload $sanitizers $configuration $robustness $benchmark $package $sbuild $containers $cross"
 # `install-deps.sh build` installs only what building the module needs (tests/demo.sh)
 if [ "${1:-}" = build ]; then
     packages="$build"

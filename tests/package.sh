@@ -14,7 +14,7 @@ suites=${PACKAGE_SUITES:-bookworm trixie}
 port=8080
 failed=0
 
-. "$src/tests/roots.sh" # pass, fail, check, inroot, hosts_line, first_field, files
+. "$src/tests/roots.sh" # pass, fail, check, inroot, hosts_line, first_field, files, publish_debs
 
 # --- inside the namespaces: check one root --------------------------------
 
@@ -184,6 +184,7 @@ fi | tar -xf - -C "$work/src"
 run dpkg-source env -C "$work/src" dpkg-source -b . >/dev/null
 if run dpkg-buildpackage env -C "$work/src" dpkg-buildpackage -us -uc -b >"$work/build.log" 2>&1; then
     pass "dpkg-buildpackage -us -uc -b"
+    publish_debs "$work"/libnss-podip_*.deb "$work"/nss-podip_*.deb || fail "copy the packages to DEBS_OUT"
 else
     tail -50 "$work/build.log"; fail "dpkg-buildpackage -us -uc -b"; exit 1
 fi

@@ -35,3 +35,13 @@ reach_by_name() {
         fail "${1}ping by pod name: $out"
     fi
 }
+
+# publish_debs DEB...: with DEBS_OUT set (tests/run-all.sh), copy each DEB
+# there, renamed into place whole: tests/containers.sh builds from them.
+publish_debs() {
+    [ -n "${DEBS_OUT:-}" ] || return 0
+    local f
+    for f; do
+        cp "$f" "$DEBS_OUT/.${f##*/}" && mv "$DEBS_OUT/.${f##*/}" "$DEBS_OUT/${f##*/}" || return 1
+    done
+}

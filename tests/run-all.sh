@@ -53,28 +53,37 @@ rm -rf "$out/tsan" && mkdir -p "$out/tsan"
 step "benchmark, built and run once with small counts (it prints the budget; no figure fails CI)"
 (cd "$out/werror" && make -j"$jobs" bench && bash "$src/bench/run.sh" -q .)
 
-step "Debian packages, side by side: amd64 in bookworm and trixie roots (tests/package.sh); arm64, i386, s390x, armhf, ppc64el cross-built and tested, an arm64 root, amd64 and i386 together (tests/arch.sh); built as Debian's builders do, twice, by sbuild as an ordinary user (tests/sbuild.sh)"
-# One step, so that their builds and their roots' and chroot's downloads
-# overlap. Every log is printed and every exit status counts. Background
-# jobs ignore SIGINT, so an interrupt stops them with SIGTERM (each cleans
-# up on it).
+step "Debian packages, side by side: amd64 in bookworm and trixie roots (tests/package.sh); arm64, i386, s390x, armhf, ppc64el cross-built and tested, an arm64 root, amd64 and i386 together (tests/arch.sh); contrib/'s image recipes built from their packages and run by podman (tests/containers.sh); built as Debian's builders do, twice, by sbuild as an ordinary user (tests/sbuild.sh)"
+# One step, so that their builds and their roots', images' and chroot's
+# downloads overlap. package.sh and arch.sh copy the packages they build to $debs
+# (DEBS_OUT), where containers.sh, its base images made meanwhile, waits for
+# them; it stops waiting once both have ended. Every log is printed and
+# every exit status counts. Background jobs ignore SIGINT, so an interrupt
+# stops them with SIGTERM (each cleans up on it).
 t0=$SECONDS
+debs=$out/debs
+rm -rf "$debs" && mkdir -p "$debs"
 declare -A pids=()
-for t in package arch sbuild; do
-    bash "$src/tests/$t.sh" >"$out/$t.log" 2>&1 &
+for t in package arch; do
+    DEBS_OUT=$debs bash "$src/tests/$t.sh" >"$out/$t.log" 2>&1 &
     pids[$t]=$!
 done
+CONTAINERS_WAIT=1500 bash "$src/tests/containers.sh" "$debs" >"$out/containers.log" 2>&1 &
+pids[containers]=$!
+bash "$src/tests/sbuild.sh" >"$out/sbuild.log" 2>&1 &
+pids[sbuild]=$!
 trap 'kill -TERM "${pids[@]}" 2>/dev/null; wait; exit 130' INT TERM
 failed=""
-for t in package arch sbuild; do
+for t in package arch containers sbuild; do
     rc=0
     wait "${pids[$t]}" || rc=$?
+    [ "$t" = arch ] && touch "$debs/builds-finished"
     [ "$rc" = 0 ] || failed="$failed tests/$t.sh"
-    printf '\n--- tests/%s.sh (exit status %s)\n' "$t" "$rc"
+    printf '\n--- tests/%s.sh (exit status %s, done at %s s)\n' "$t" "$rc" "$((SECONDS - t0))"
     cat "$out/$t.log"
 done
 trap - INT TERM
-printf '\n--- all three in %s s\n' "$((SECONDS - t0))"
+printf '\n--- all four in %s s\n' "$((SECONDS - t0))"
 [ -z "$failed" ] || { echo "FAIL:$failed"; exit 1; }
 
 step "all tests passed"
