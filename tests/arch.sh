@@ -18,9 +18,8 @@
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 port=8080
-failed=0
 
-. "$src/tests/roots.sh" # pass, fail, check, inroot, hosts_line, first_field, files, publish_debs
+. "$src/tests/roots.sh" # pass, fail, check, finish, inroot, hosts_line, first_field, files, publish_debs
 # elf_class FILE: 1 for a 32-bit ELF file, 2 for a 64-bit one.
 elf_class() { od -An -tu1 -j4 -N1 "$1" | tr -d ' '; }
 
@@ -28,13 +27,11 @@ elf_class() { od -An -tu1 -j4 -N1 "$1" | tr -d ' '; }
 
 if [ "${1:-}" = in-root ]; then
     what=$2 root=$3
+    set +e # every check runs, and a step that fails says so
     same_as() { # DESCRIPTION FILE: nsswitch.conf is byte for byte FILE
-        if cmp -s "$2" "$root/etc/nsswitch.conf"; then
-            pass "$1"
-        else
-            fail "$1:"$'\n'"$(diff "$2" "$root/etc/nsswitch.conf")"
-        fi
+        check "$1" 0 "" diff "$2" "$root/etc/nsswitch.conf"
     }
+    podips() { grep '^hosts:' "$root/etc/nsswitch.conf" | grep -o podip | wc -l; }
     ip link set lo up
     mount -t proc proc "$root/proc"
     cp "$root/etc/nsswitch.conf" "$root/tmp/nsswitch.conf.orig"
@@ -45,78 +42,71 @@ if [ "${1:-}" = in-root ]; then
     case $what in
     foreign) # a root of another architecture, run under qemu-user
         arch=$(inroot dpkg --print-architecture)
+        explain_ipv4() { inroot nss-podip explain "$1" | grep IPv4:; }
         echo "--- $arch root: dpkg -i libnss-podip nss-podip"
-        inroot sh -c 'dpkg -i /tmp/debs/*.deb' >/dev/null
-        check "$arch: hosts line after install" "$line" "$(hosts_line)"
-        check "$arch: getent hosts IPv4 pod" 10.42.2.46 "$(first_field hosts $pod)"
-        check "$arch: getent ahosts IPv6 pod" fd00:10:244::5 \
-            "$(first_field ahosts fd00-10-244--5.default.pod.cluster.local)"
-        getent_rc=0
-        inroot getent hosts 10-0-0-256.default.pod.cluster.local >/dev/null || getent_rc=$?
-        check "$arch: getent hosts of an invalid pod name: not found" 2 "$getent_rc"
+        inroot sh -c 'dpkg -i /tmp/debs/*.deb' >/dev/null || fail "$arch: dpkg -i"
+        check "$arch: hosts line after install" 0 "$line" hosts_line
+        check "$arch: getent hosts IPv4 pod" 0 10.42.2.46 first_field hosts $pod
+        check "$arch: getent ahosts IPv6 pod" 0 fd00:10:244::5 \
+            first_field ahosts fd00-10-244--5.default.pod.cluster.local
+        check "$arch: getent hosts of an invalid pod name: not found" 2 "" \
+            inroot getent hosts 10-0-0-256.default.pod.cluster.local
         mkdir -p "$root/tmp/www" && echo "hello from $arch" >"$root/tmp/www/index.html"
         python3 -m http.server "$port" --bind 127.0.0.1 --directory "$root/tmp/www" \
             >/dev/null 2>&1 &
         for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
         reach_by_name "$arch: " "hello from $arch" 10
-        check "$arch: nss-podip explain" "  IPv4: 10.42.2.46" \
-            "$(inroot nss-podip explain $pod | grep IPv4:)"
+        check "$arch: nss-podip explain" 0 "  IPv4: 10.42.2.46" explain_ipv4 $pod
         echo "--- $arch root: dpkg --purge"
-        inroot dpkg --purge nss-podip libnss-podip >/dev/null
+        inroot dpkg --purge nss-podip libnss-podip >/dev/null || fail "$arch: dpkg --purge"
         same_as "$arch: dpkg --purge restores nsswitch.conf byte for byte" "$root/tmp/nsswitch.conf.orig"
         ;;
     multiarch) # amd64 and i386 side by side
         deb() { (cd "$root" && echo "tmp/debs/libnss-podip_"*"_$1.deb"); }
         status() { inroot dpkg-query -W -f="\${db:Status-Abbrev}" "libnss-podip:$1" 2>/dev/null | tr -d ' '; }
-        # resolve32: tests/resolve of the i386 build, through nsswitch.conf.
-        resolve32() { inroot /tmp/resolve ghbn2 inet $pod 2>&1 || true; }
+        # statuses ARCH...: dpkg's status of libnss-podip:ARCH for each
+        statuses() { for a; do status "$a"; done | paste -sd' '; }
+        # resolve32 ARG...: tests/resolve of the i386 build, through nsswitch.conf.
+        resolve32() { inroot /tmp/resolve "$@"; }
         answer="10.42.2.46 name=$pod"
-        check "tests/resolve of the i386 build is a 32-bit program" 1 "$(elf_class "$root/tmp/resolve")"
+        check "tests/resolve of the i386 build is a 32-bit program" 0 1 elf_class "$root/tmp/resolve"
         echo "--- dpkg -i libnss-podip:amd64 libnss-podip:i386 (one command)"
-        inroot dpkg -i "/$(deb amd64)" "/$(deb i386)" >/dev/null
-        check "both installed" "ii ii" "$(status amd64) $(status i386)"
-        check "hosts line after install" "$line" "$(hosts_line)"
+        inroot dpkg -i "/$(deb amd64)" "/$(deb i386)" >/dev/null || fail "dpkg -i amd64 and i386"
+        check "both installed" 0 "ii ii" statuses amd64 i386
+        check "hosts line after install" 0 "$line" hosts_line
         cp "$root/etc/nsswitch.conf" "$root/tmp/nsswitch.conf.installed"
-        check "64-bit getent hosts" 10.42.2.46 "$(first_field hosts $pod)"
-        check "32-bit gethostbyname2 through nsswitch.conf" "$answer" "$(resolve32)"
-        check "32-bit getaddrinfo through nsswitch.conf" fd00:10:244::5 \
-            "$(inroot /tmp/resolve gai unspec - fd00-10-244--5.default.pod.cluster.local 2>&1)"
+        check "64-bit getent hosts" 0 10.42.2.46 first_field hosts $pod
+        check "32-bit gethostbyname2 through nsswitch.conf" 0 "$answer" resolve32 ghbn2 inet $pod
+        check "32-bit getaddrinfo through nsswitch.conf" 0 fd00:10:244::5 \
+            resolve32 gai unspec - fd00-10-244--5.default.pod.cluster.local
 
         echo "--- dpkg -r libnss-podip:i386, :amd64 stays"
-        inroot dpkg -r libnss-podip:i386 >/dev/null
-        check "i386 removed, amd64 installed" "rc ii" "$(status i386) $(status amd64)"
+        inroot dpkg -r libnss-podip:i386 >/dev/null || fail "dpkg -r libnss-podip:i386"
+        check "i386 removed, amd64 installed" 0 "rc ii" statuses i386 amd64
         same_as "hosts line kept for libnss-podip:amd64" "$root/tmp/nsswitch.conf.installed"
-        check "64-bit getent hosts still answers" 10.42.2.46 "$(first_field hosts $pod)"
+        check "64-bit getent hosts still answers" 0 10.42.2.46 first_field hosts $pod
         # With the i386 module gone, podip is unavailable to 32-bit programs
         # and the name goes on to dns, which has no server here.
-        out=$(resolve32)
-        if [ "$out" != "$answer" ]; then
-            pass "32-bit program: no answer without the i386 module ($out)"
-        else
-            fail "32-bit program still answered without the i386 module"
-        fi
+        assert "32-bit program: no answer without the i386 module" \
+            test "$(resolve32 ghbn2 inet $pod)" != "$answer"
 
         echo "--- dpkg -i libnss-podip:i386 again, dpkg -r libnss-podip:amd64, :i386 stays"
-        inroot dpkg -i "/$(deb i386)" >/dev/null
-        check "podip named once after installing i386 again" 1 "$(grep '^hosts:' "$root/etc/nsswitch.conf" | grep -o podip | wc -l)"
-        inroot dpkg -r libnss-podip:amd64 >/dev/null
-        check "amd64 removed, i386 installed" "rc ii" "$(status amd64) $(status i386)"
+        inroot dpkg -i "/$(deb i386)" >/dev/null || fail "dpkg -i libnss-podip:i386 again"
+        check "podip named once after installing i386 again" 0 1 podips
+        inroot dpkg -r libnss-podip:amd64 >/dev/null || fail "dpkg -r libnss-podip:amd64"
+        check "amd64 removed, i386 installed" 0 "rc ii" statuses amd64 i386
         same_as "hosts line kept for libnss-podip:i386" "$root/tmp/nsswitch.conf.installed"
-        check "32-bit gethostbyname2 with only the i386 module" "$answer" "$(resolve32)"
+        check "32-bit gethostbyname2 with only the i386 module" 0 "$answer" resolve32 ghbn2 inet $pod
 
         echo "--- dpkg --purge libnss-podip:i386 (the last one installed), then :amd64"
-        inroot dpkg --purge libnss-podip:i386 >/dev/null
+        inroot dpkg --purge libnss-podip:i386 >/dev/null || fail "dpkg --purge libnss-podip:i386"
         same_as "purge of the last one restores nsswitch.conf byte for byte" "$root/tmp/nsswitch.conf.orig"
-        inroot dpkg --purge libnss-podip:amd64 >/dev/null
+        inroot dpkg --purge libnss-podip:amd64 >/dev/null || fail "dpkg --purge libnss-podip:amd64"
         same_as "nsswitch.conf still the original after both purges" "$root/tmp/nsswitch.conf.orig"
-        if diff=$(diff "$root/tmp/files.orig" <(files)); then
-            pass "both purged: no file left behind"
-        else
-            fail "files left or lost after both purges:"$'\n'"$diff"
-        fi
+        check "both purged: no file left behind" 0 "" diff "$root/tmp/files.orig" <(files)
         ;;
     esac
-    exit "$failed"
+    finish
 fi
 
 # --- outside: build the packages and the roots -----------------------------
@@ -222,10 +212,10 @@ build() {
     # debian/rules runs $(UNIT_TESTS), tests/symbols.sh and tests/glibc.sh
     unit_tests=$(sed -n 's/^UNIT_TESTS +\{0,1\}= //p' "$src/Makefile.am")
     n=$(($(wc -w <<<"$unit_tests") + 2))
-    check "$a: the build ran its $n tests and all passed" \
-        "# TOTAL: $n # PASS: $n # SKIP: 0 # FAIL: 0 # ERROR: 0" "$summary"
+    check "$a: the build ran its $n tests and all passed" 0 \
+        "# TOTAL: $n # PASS: $n # SKIP: 0 # FAIL: 0 # ERROR: 0" echo "$summary"
     glibc=$(grep -E '^all [0-9]+ checks passed$' "$dir/src/tests/glibc.sh.log" || true)
-    check "$a: glibc.sh ran every check with the $a getent" yes "$([ -n "$glibc" ] && echo yes)"
+    assert "$a: glibc.sh ran every check with the $a getent" test -n "$glibc"
     units=$(cd "$dir/src" && for t in $unit_tests; do
         printf '%s %s, ' "${t#tests/}" "$(grep -cE '^\[       OK \]' "$t.log")"; done)
     report[$a]="$(since "$t0") s: cmocka tests (${units%, }), symbols.sh, glibc.sh ($glibc)"
@@ -307,7 +297,7 @@ fi
 
 # The large-file test where it matters: the i386 module (runs natively).
 if [ -d "$work/i386/src" ]; then
-    check "the i386 module is 32-bit" 1 "$(elf_class "$work/i386/src/.libs/libnss_podip.so.2")"
+    check "the i386 module is 32-bit" 0 1 elf_class "$work/i386/src/.libs/libnss_podip.so.2"
     t0=$(now)
     if top_builddir=$work/i386/src top_srcdir=$work/i386/src sysconfdir=/etc \
         bash "$work/i386/src/tests/largefile.sh" >"$work/largefile.log" 2>&1; then
@@ -337,12 +327,11 @@ for r in arm64 multiarch; do
     fi
     t0=$(now)
     run "checks in $r" unshare --mount --net --pid --fork --kill-child -- \
-        bash "$0" in-root "$mode" "$root" || failed=1
+        bash "$0" in-root "$mode" "$root" || fail "checks in the $r root"
     report[root-$r]="checks $(since "$t0") s"
 done
 
 echo "--- per architecture"
 for k in "${!report[@]}"; do echo "$k: ${report[$k]}"; done | sort
 echo "--- done ($SECONDS s)"
-[ "$failed" = 0 ] && echo "PASS: tests/arch.sh" || echo "FAIL: tests/arch.sh"
-exit "$failed"
+finish

@@ -35,9 +35,10 @@ in-root) ;;
         echo "SKIP: tests/clients.sh needs root"; exit 77
     fi
     here=$(cd "$(dirname "$0")" && pwd)
-    rm -rf "$1/tmp/clients" && mkdir "$1/tmp/clients"
-    cp "$here/clients.sh" "$here/lib.sh" "$here"/clients/* "$here/../contrib/distroless.Dockerfile" \
+    rm -rf "$1/tmp/clients" && mkdir -p "$1/tmp/clients/tests"
+    cp "$here/clients.sh" "$here"/clients/* "$here/../contrib/distroless.Dockerfile" \
         "$1/tmp/clients/"
+    cp "$here/lib.sh" "$here/check.sh" "$1/tmp/clients/tests/"
     exec unshare --mount --net --pid --fork --kill-child -- bash -c '
         ip link set lo up && mount -t proc proc "$1/proc" &&
         exec chroot "$1" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
@@ -52,7 +53,7 @@ suite=$2
 cd /tmp/clients
 # lib.sh: check, assert, finish, start_dnsmasq, dns_queries, getent_ahosts.
 # shellcheck source=tests/lib.sh
-. ./lib.sh
+. ./tests/lib.sh
 set +e
 at_exit 'rm -rf /out /tmp/podip /tmp/clients/distroless'
 t0=$SECONDS

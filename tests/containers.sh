@@ -31,6 +31,7 @@
 # are under a parent of this test's own, removed on exit.
 set -uo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
+top_srcdir=$src
 # shellcheck source=tests/lib.sh
 . "$src/tests/lib.sh" # check, assert, finish, at_exit, wait_for, start_dnsmasq, getent_hosts
 

@@ -173,7 +173,7 @@ not_found() {
 # Not a pod name: podip says UNAVAIL (h_errno NO_RECOVERY), so with podip
 # the only source nothing answers. That the next source then runs is shown by
 # tests/chain.sh.
-pass() {
+passed_on() {
     name=$1
     not_answered "getent hosts $name: passed on" hosts "$name"
     not_answered "getent ahosts $name: passed on" ahosts "$name"
@@ -204,7 +204,7 @@ for name in 010-0-0-1.default.pod.cluster.local 10-0-0-256.default.pod.cluster.l
 done
 for name in example.com my-svc.default.svc.cluster.local 10-42-2-46.my-svc.default.svc.cluster.local \
     localhost default.pod; do
-    pass "$name"
+    passed_on "$name"
 done
 
 if [ "$skipped" -ne 0 ]; then

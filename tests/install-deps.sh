@@ -14,6 +14,8 @@ reload="libseccomp-dev faketime e2fsprogs mount"
 robustness="valgrind"
 # benchmark (bench/run.sh): callgrind and memcheck, dnsmasq in a netns
 benchmark="valgrind dnsmasq-base iproute2 util-linux"
+# style (tests/run-all.sh): the C code follows .clang-format, the scripts pass shellcheck
+style="clang-format shellcheck git"
 # Debian package (tests/package.sh): dpkg-buildpackage with debian/control's
 # Build-Depends, lintian, Debian roots built by mmdebstrap (bookworm and
 # trixie keys), the tree copied with git ls-files, a web server in python3
@@ -39,7 +41,7 @@ containers="podman runc containernetworking-plugins mmdebstrap dpkg-dev gcc cros
 # Real programs (tests/clients.sh, run by package.sh): their packages go into
 # package.sh's roots (tests/clients.sh mmdebstrap-args); on this machine it
 # needs only unshare, ip and chroot, listed above.
-packages="$build $integration $reload $sanitizers $configuration $robustness $benchmark $package $sbuild $containers $cross"
+packages="$build $style $integration $reload $sanitizers $configuration $robustness $benchmark $package $sbuild $containers $cross"
 # `install-deps.sh build` installs only what building the module needs (tests/demo.sh)
 if [ "${1:-}" = build ]; then
     packages="$build"

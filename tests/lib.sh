@@ -8,8 +8,8 @@
 # $test_libs (the same module built for the tests: it reads
 # $build/tests/etc/nss-podip.conf and resolv.conf, absent unless a test mounts
 # its own there, and traps on undefined behaviour), $resolve (tests/resolve)
-# and $tmp (a scratch directory removed on exit), and
-# defines the functions below. A test ends with `finish`, which exits 1 if any
+# and $tmp (a scratch directory removed on exit), and defines the functions
+# below and tests/check.sh's. A test ends with `finish`, which exits 1 if any
 # check failed. Helpers that need root say so; call need_root before them.
 
 build=${top_builddir:-.}
@@ -21,57 +21,13 @@ test_libs=$build/tests/.libs
 test_etc=$build/tests/etc
 # shellcheck disable=SC2034
 resolve=$build/tests/resolve
-failures=0
-checks=0
 lib_at_exit=""
 
+# check, assert, pass, fail and finish
+# shellcheck source=tests/check.sh
+. "${top_srcdir:-.}/tests/check.sh"
+
 # --- reporting -------------------------------------------------------------
-
-# check DESC WANT_EXIT WANT_STDOUT CMD [ARG...]: run CMD and compare its exit
-# status and its exact standard output (trailing newlines aside) with the
-# wanted ones. Prints one PASS or FAIL line; a FAIL also shows what came out.
-check() {
-    _desc=$1 _want_rc=$2 _want=$3
-    shift 3
-    _got=$("$@" 2>"$tmp/check.err")
-    _rc=$?
-    checks=$((checks + 1))
-    if [ "$_rc" = "$_want_rc" ] && [ "$_got" = "$_want" ]; then
-        echo "PASS: $_desc"
-        return 0
-    fi
-    failures=$((failures + 1))
-    echo "FAIL: $_desc"
-    echo "  command: $*"
-    printf '  want (exit %s):\n%s\n  got (exit %s):\n%s\n' "$_want_rc" "$_want" "$_rc" "$_got"
-    [ -s "$tmp/check.err" ] && { echo "  stderr:"; cat "$tmp/check.err"; }
-    return 1
-}
-
-# assert DESC CMD [ARG...]: PASS when CMD succeeds (e.g. `test "$n" -eq 0`).
-assert() {
-    _desc=$1
-    shift
-    checks=$((checks + 1))
-    if "$@"; then
-        echo "PASS: $_desc"
-        return 0
-    fi
-    failures=$((failures + 1))
-    echo "FAIL: $_desc"
-    echo "  command: $*"
-    return 1
-}
-
-# finish: the last line of every test; its exit status is the verdict.
-finish() {
-    if [ "$failures" -ne 0 ]; then
-        echo "$failures of $checks checks FAILED"
-        exit 1
-    fi
-    echo "all $checks checks passed"
-    exit 0
-}
 
 # skip_or_fail REASON: automake's "skipped" (77) on a developer's machine, but
 # a failure under CI=true, where every test must run.

@@ -12,14 +12,14 @@ set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 suites=${PACKAGE_SUITES:-bookworm trixie}
 port=8080
-failed=0
 
-. "$src/tests/roots.sh" # pass, fail, check, inroot, hosts_line, first_field, files, publish_debs
+. "$src/tests/roots.sh" # pass, fail, check, finish, inroot, hosts_line, first_field, files, publish_debs
 
 # --- inside the namespaces: check one root --------------------------------
 
 if [ "${1:-}" = in-root ]; then
     root=$2 suite=$3
+    set +e # every check runs, and a step that fails says so
 
     ip link set lo up
     mount -t proc proc "$root/proc"
@@ -32,39 +32,37 @@ if [ "${1:-}" = in-root ]; then
     files >"$root/tmp/files.orig"
     deb=$(cd "$root" && echo tmp/debs/libnss-podip_*.deb)
     tool=$(cd "$root" && echo tmp/debs/nss-podip_*.deb)
-    same_nsswitch() { # DESCRIPTION
-        if cmp -s "$root/tmp/nsswitch.conf.orig" "$root/etc/nsswitch.conf"; then
-            pass "$1"
-        else
-            fail "$1:"$'\n'"$(diff "$root/tmp/nsswitch.conf.orig" "$root/etc/nsswitch.conf")"
-        fi
-    }
+    # the conffiles of libnss-podip; how many times the hosts line names
+    # podip; the name getent hosts gives
+    conffiles() { inroot dpkg-query -W -f="\${Conffiles}" libnss-podip | awk '{ print $1 }'; }
+    podips() { grep '^hosts:' "$root/etc/nsswitch.conf" | grep -o podip | wc -l; }
+    name_of() { inroot getent hosts "$1" | awk '{ print $2; exit }'; }
+    line="hosts: files podip [NOTFOUND=return] dns"
 
     echo "--- $suite: dpkg -i libnss-podip"
-    inroot dpkg -i "/$deb" >/dev/null
-    check "hosts line after install" "hosts: files podip [NOTFOUND=return] dns" "$(hosts_line)"
-    check "getent hosts IPv4 pod" 10.42.2.46 "$(first_field hosts 10-42-2-46.default.pod.cluster.local)"
-    check "getent ahosts IPv6 pod" fd00:10:244::5 "$(first_field ahosts fd00-10-244--5.default.pod.cluster.local)"
+    inroot dpkg -i "/$deb" >/dev/null || fail "dpkg -i libnss-podip"
+    check "hosts line after install" 0 "$line" hosts_line
+    check "getent hosts IPv4 pod" 0 10.42.2.46 first_field hosts 10-42-2-46.default.pod.cluster.local
+    check "getent ahosts IPv6 pod" 0 fd00:10:244::5 first_field ahosts fd00-10-244--5.default.pod.cluster.local
     reach_by_name "" "hello from $suite" 5
-    check "getent hosts localhost" localhost "$(inroot getent hosts localhost | awk '{ print $2; exit }')"
-    check "/etc/nss-podip.conf is a conffile" /etc/nss-podip.conf \
-        "$(inroot dpkg-query -W -f="\${Conffiles}" libnss-podip | awk '{ print $1 }')"
-    check "/etc/nss-podip.conf: every line a comment" 0 \
-        "$(grep -cv '^#\|^[[:space:]]*$' "$root/etc/nss-podip.conf")"
+    check "getent hosts localhost" 0 localhost name_of localhost
+    check "/etc/nss-podip.conf is a conffile" 0 /etc/nss-podip.conf conffiles
+    check "/etc/nss-podip.conf: every line a comment" 1 "" grep -v '^#\|^[[:space:]]*$' "$root/etc/nss-podip.conf"
 
     echo "--- $suite: dpkg -i libnss-podip again"
-    inroot dpkg -i "/$deb" >/dev/null
-    check "podip named once after a second install" 1 "$(grep '^hosts:' "$root/etc/nsswitch.conf" | grep -o podip | wc -l)"
+    inroot dpkg -i "/$deb" >/dev/null || fail "dpkg -i libnss-podip again"
+    check "podip named once after a second install" 0 1 podips
 
     echo "--- $suite: dpkg -i nss-podip (the command)"
-    inroot dpkg -i "/$tool" >/dev/null
-    check "man page nss-podip(8) installed" yes "$(test -f "$root/usr/share/man/man8/nss-podip.8.gz" && echo yes)"
+    inroot dpkg -i "/$tool" >/dev/null || fail "dpkg -i nss-podip"
+    check "man page nss-podip(8) installed" 0 "" test -f "$root/usr/share/man/man8/nss-podip.8.gz"
 
     echo "--- $suite: the autopkgtests, both packages installed"
     # As autopkgtest runs them: from the source tree, and a test fails if it
     # writes to stderr unless it says allow-stderr.
-    mkdir -p "$root/tmp/autopkgtest/debian"
+    mkdir -p "$root/tmp/autopkgtest/debian" "$root/tmp/autopkgtest/tests"
     cp -r "$src/debian/tests" "$root/tmp/autopkgtest/debian/"
+    cp "$src/tests/check.sh" "$root/tmp/autopkgtest/tests/"
     while read -r name restrictions; do
         rc=0
         out=$(inroot sh -c "cd /tmp/autopkgtest && debian/tests/$name" 2>"$root/tmp/stderr") || rc=$?
@@ -78,34 +76,30 @@ if [ "${1:-}" = in-root ]; then
     done <"$root/tmp/autopkgtests"
 
     echo "--- $suite: dpkg -r, dpkg -i, dpkg --purge"
-    inroot dpkg -r nss-podip libnss-podip >/dev/null
-    same_nsswitch "dpkg -r restores nsswitch.conf byte for byte"
-    check "dpkg -r keeps the conffile" yes "$(test -f "$root/etc/nss-podip.conf" && echo yes)"
-    inroot dpkg -i "/$deb" >/dev/null
-    check "hosts line after remove and install" "hosts: files podip [NOTFOUND=return] dns" "$(hosts_line)"
-    inroot dpkg --purge libnss-podip >/dev/null
-    same_nsswitch "dpkg --purge restores nsswitch.conf byte for byte"
-    if diff=$(diff "$root/tmp/files.orig" <(files)); then
-        pass "dpkg --purge leaves no file behind"
-    else
-        fail "files left or lost after dpkg --purge:"$'\n'"$diff"
-    fi
+    inroot dpkg -r nss-podip libnss-podip >/dev/null || fail "dpkg -r"
+    check "dpkg -r restores nsswitch.conf byte for byte" 0 "" \
+        diff "$root/tmp/nsswitch.conf.orig" "$root/etc/nsswitch.conf"
+    check "dpkg -r keeps the conffile" 0 "" test -f "$root/etc/nss-podip.conf"
+    inroot dpkg -i "/$deb" >/dev/null || fail "dpkg -i libnss-podip after dpkg -r"
+    check "hosts line after remove and install" 0 "$line" hosts_line
+    inroot dpkg --purge libnss-podip >/dev/null || fail "dpkg --purge"
+    check "dpkg --purge restores nsswitch.conf byte for byte" 0 "" \
+        diff "$root/tmp/nsswitch.conf.orig" "$root/etc/nsswitch.conf"
+    check "dpkg --purge leaves no file behind" 0 "" diff "$root/tmp/files.orig" <(files)
 
     echo "--- $suite: an administrator's hosts line that names podip"
     sed -i 's/^hosts:.*/hosts: files podip dns myhostname/' "$root/etc/nsswitch.conf"
     cp "$root/etc/nsswitch.conf" "$root/tmp/nsswitch.conf.admin"
-    inroot dpkg -i "/$deb" >/dev/null
-    if cmp -s "$root/tmp/nsswitch.conf.admin" "$root/etc/nsswitch.conf"; then
-        pass "install leaves the administrator's line alone"
-    else
-        fail "install changed the administrator's line: $(hosts_line)"
-    fi
-    check "getent through the administrator's line" 10.42.2.46 "$(first_field hosts 10-42-2-46.default.pod.cluster.local)"
-    inroot dpkg --purge libnss-podip >/dev/null
+    inroot dpkg -i "/$deb" >/dev/null || fail "dpkg -i libnss-podip under the administrator's line"
+    check "install leaves the administrator's line alone" 0 "" \
+        diff "$root/tmp/nsswitch.conf.admin" "$root/etc/nsswitch.conf"
+    check "getent through the administrator's line" 0 10.42.2.46 \
+        first_field hosts 10-42-2-46.default.pod.cluster.local
+    inroot dpkg --purge libnss-podip >/dev/null || fail "dpkg --purge under the administrator's line"
     # As the README says: removal takes podip out of any line (dh-nss).
-    check "dpkg --purge takes podip out of the administrator's line" \
-        "hosts: files dns myhostname" "$(hosts_line)"
-    exit "$failed"
+    check "dpkg --purge takes podip out of the administrator's line" 0 \
+        "hosts: files dns myhostname" hosts_line
+    finish
 fi
 
 # --- outside: build the package and the roots ------------------------------
@@ -216,10 +210,10 @@ for suite in $suites; do
     cp "$work/autopkgtests" "$work/$suite/tmp/"
     echo "--- $suite root ready ($SECONDS s)"
     run "checks in $suite" unshare --mount --net --pid --fork --kill-child -- \
-        bash "$0" in-root "$work/$suite" "$suite" || failed=1
-    run "clients in $suite" bash "$src/tests/clients.sh" "$work/$suite" "$suite" || failed=1
+        bash "$0" in-root "$work/$suite" "$suite" || fail "checks in $suite"
+    run "clients in $suite" bash "$src/tests/clients.sh" "$work/$suite" "$suite" ||
+        fail "tests/clients.sh in $suite"
 done
 
 echo "--- done ($SECONDS s)"
-[ "$failed" = 0 ] && echo "PASS: tests/package.sh" || echo "FAIL: tests/package.sh"
-exit "$failed"
+finish

@@ -1,13 +1,11 @@
-# Helpers of the scripts that check Debian roots (tests/package.sh,
-# tests/arch.sh). Source it after setting failed=0; the root helpers use
+# Helpers of the scripts that build packages and check Debian roots
+# (tests/package.sh, tests/arch.sh, tests/sbuild.sh), with tests/check.sh's
+# check. Source it after setting src, the source tree; the root helpers use
 # $root, the folder of the root being checked.
-# shellcheck shell=bash disable=SC2034,SC2154 # failed, root and port: the caller's
+# shellcheck shell=bash disable=SC2154 # src, root and port: the caller's
 
-pass() { echo "PASS: $*"; }
-fail() { echo "FAIL: $*"; failed=1; }
-check() { # DESCRIPTION EXPECTED ACTUAL
-    if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: expected '$2', got '$3'"; fi
-}
+# shellcheck source=tests/check.sh
+. "$src/tests/check.sh"
 
 # inroot CMD...: CMD in the root, with a clean environment.
 inroot() {
@@ -26,14 +24,14 @@ files() {
 # reach_by_name PREFIX PAGE SECONDS: curl fetches PAGE, served on
 # 127.0.0.1:$port, and ping reaches it, both by pod name, within SECONDS.
 reach_by_name() {
-    check "${1}curl by pod name" "$2" \
-        "$(inroot curl -sS --max-time "$3" "http://127-0-0-1.default.pod.cluster.local:$port/" 2>&1)"
-    if out=$(inroot ping -c1 -W"$3" 127-0-0-1.default.pod.cluster.local 2>&1) &&
-        grep -q '1 received' <<<"$out"; then
-        pass "${1}ping by pod name"
-    else
-        fail "${1}ping by pod name: $out"
-    fi
+    check "${1}curl by pod name" 0 "$2" \
+        inroot curl -sS --max-time "$3" "http://127-0-0-1.default.pod.cluster.local:$port/"
+    check "${1}ping by pod name" 0 "1 packets transmitted, 1 received" ping_summary "$3"
+}
+# ping_summary SECONDS: ping by pod name, and what its summary line counts
+ping_summary() {
+    inroot ping -c1 -W"$1" 127-0-0-1.default.pod.cluster.local |
+        sed -n 's/^\(1 packets transmitted, [0-9]* received\),.*/\1/p'
 }
 
 # publish_debs DEB...: with DEBS_OUT set (tests/run-all.sh), copy each DEB

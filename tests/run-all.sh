@@ -12,6 +12,17 @@ step() { printf '\n=== %s\n' "$*"; }
 step "installing packages"
 bash "$src/tests/install-deps.sh"
 
+step "style: the C files as .clang-format lays them out, the scripts clean under shellcheck"
+cd "$src"
+unformatted=$(for f in $(git ls-files '*.c' '*.h'); do
+    clang-format --style=file "$f" | cmp -s - "$f" || echo "$f"
+done)
+[ -z "$unformatted" ] || { printf 'FAIL: not as .clang-format lays them out:\n%s\n' "$unformatted"; exit 1; }
+mapfile -t scripts < <(git ls-files '*.sh' .ci/run debian/tests/command debian/tests/resolve-pod-names)
+shellcheck -x "${scripts[@]}"
+echo "PASS: every C file as .clang-format lays it out; ${#scripts[@]} scripts clean under shellcheck"
+cd - >/dev/null
+
 step "autoreconf"
 (cd "$src" && autoreconf -fi)
 
