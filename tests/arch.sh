@@ -63,7 +63,7 @@ if [ "${1:-}" = in-root ]; then
         ;;
     multiarch) # amd64 and i386 side by side
         deb() { (cd "$root" && echo "tmp/debs/libnss-podip_"*"_$1.deb"); }
-        status() { inroot dpkg-query -W -f="\${db:Status-Abbrev}" "libnss-podip:$1" 2>/dev/null | tr -d ' '; }
+        status() { inroot dpkg-query -W -f="\${db:Status-Abbrev}\n" "libnss-podip:$1" 2>/dev/null | tr -d ' '; }
         # statuses ARCH...: dpkg's status of libnss-podip:ARCH for each
         statuses() { for a; do status "$a"; done | paste -sd' '; }
         # resolve32 ARG...: tests/resolve of the i386 build, through nsswitch.conf.
