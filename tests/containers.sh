@@ -98,7 +98,13 @@ if [ "$mode" = outside ]; then
 
     # The packages, as tests/package.sh and tests/arch.sh copy them in
     # (each .deb renamed into place whole).
-    have_debs() { local a; for a in amd64 i386 arm64; do arches "$debs" | grep -qx $a || return 1; done; }
+    # (the list taken whole first: grep -q leaving a pipe early would kill
+    # arches with SIGPIPE, a failure under pipefail)
+    have_debs() {
+        local a list
+        list=$(arches "$debs")
+        for a in amd64 i386 arm64; do grep -qx "$a" <<<"$list" || return 1; done
+    }
     t0=$SECONDS
     until have_debs || [ -e "$debs/builds-finished" ] ||
         [ $((SECONDS - t0)) -ge "${CONTAINERS_WAIT:-0}" ]; do
