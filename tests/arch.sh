@@ -119,12 +119,10 @@ arches=${ARCH_BUILDS:-arm64 i386 s390x armhf ppc64el}
 build_arch=$(dpkg --print-architecture)
 
 work=$(mktemp -d /tmp/nss-podip-arch.XXXXXX)
-declare -A groups=()  # process group -> what it does, killed on exit
 binfmt_added=""       # qemu entries registered here, removed on exit
 binfmt_mounted=""
 cleanup() {
-    for g in "${!groups[@]}"; do kill -KILL -- "-$g" 2>/dev/null || true; done
-    wait || true
+    kill_spawned
     for e in $binfmt_added; do echo -1 >"/proc/sys/fs/binfmt_misc/$e" || true; done
     [ -z "$binfmt_mounted" ] || umount /proc/sys/fs/binfmt_misc || true
     rm -rf --one-file-system "$work"
@@ -132,11 +130,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-spawn() { local name=$1; shift; setsid "$@" & pid=$!; groups[$pid]=$name; }
-reap() { local rc=0; wait "$1" || rc=$?; unset 'groups[$1]'; return "$rc"; }
-run() { spawn "$1" "${@:2}"; reap "$pid"; }
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
 # qemu-user for the foreign architectures, registered from qemu-user-static's
 # binfmt.d files ("F": the interpreter is opened now, so it works in chroots).

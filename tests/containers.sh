@@ -34,6 +34,8 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 top_srcdir=$src
 # shellcheck source=tests/lib.sh
 . "$src/tests/lib.sh" # check, assert, finish, at_exit, wait_for, start_dnsmasq, getent_hosts
+# shellcheck source=tests/roots.sh
+. "$src/tests/roots.sh" # spawn, reap, kill_spawned
 
 # arches DIR: the architectures DIR holds both packages of, one a line.
 arches() {
@@ -61,10 +63,8 @@ if [ "$mode" = outside ]; then
     # machine's disk took over a minute to delete when busy.
     mount -t tmpfs -o size=4g,mode=700 tmpfs "$work" || { echo "FAIL: cannot mount a tmpfs"; exit 1; }
     cgroup=nss-podip-containers-$$ # the containers' cgroup parent
-    declare -A groups=()           # process group -> what it does, killed on exit
     cleanup() {
-        for g in "${!groups[@]}"; do kill -KILL -- "-$g" 2>/dev/null; done
-        wait
+        kill_spawned
         # A container killed with its PID namespace leaves its cgroup: it
         # goes once its processes are gone.
         # shellcheck disable=SC2016
@@ -76,8 +76,6 @@ if [ "$mode" = outside ]; then
     }
     at_exit cleanup
     trap 'exit 130' INT TERM HUP
-    spawn() { local name=$1; shift; setsid "$@" & pid=$!; groups[$pid]=$name; }
-    reap() { local rc=0; wait "$1" || rc=$?; unset 'groups[$1]'; return "$rc"; }
 
     echo "--- the base images' roots (mmdebstrap), meanwhile the packages"
     # debian:12-slim's variant, with what the checks run (curl, ping,

@@ -110,10 +110,8 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 work=$(mktemp -d /tmp/nss-podip-package.XXXXXX)
-declare -A groups=() # process group -> what it does, killed on exit
 cleanup() {
-    for g in "${!groups[@]}"; do kill -KILL -- "-$g" 2>/dev/null || true; done
-    wait || true
+    kill_spawned
     umount -l "$work" 2>/dev/null || true
     rm -rf --one-file-system "$work"
 }
@@ -122,14 +120,6 @@ trap 'exit 130' INT TERM HUP
 # In memory: the roots hold about 3 GB with tests/clients.sh's programs, and
 # writing and then deleting them on this machine's disk took over a minute.
 mount -t tmpfs -o size=12g,mode=700 tmpfs "$work"
-
-# spawn NAME CMD...: run CMD in the background in a process group of its own,
-# so that cleanup can kill it with all its children; sets $pid.
-spawn() { local name=$1; shift; setsid "$@" & pid=$!; groups[$pid]=$name; }
-# reap PID: wait for a spawned command; its exit status. While bash waits here
-# a signal runs the trap at once (not after a long foreground command).
-reap() { local rc=0; wait "$1" || rc=$?; unset 'groups[$1]'; return "$rc"; }
-run() { spawn "$1" "${@:2}"; reap "$pid"; }
 
 # The roots download while the package builds. mmdebstrap runs in its own
 # mount and PID namespaces, so nothing it mounts outlives it. tests/clients.sh

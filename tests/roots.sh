@@ -1,8 +1,9 @@
-# Helpers of the scripts that build packages and check Debian roots
-# (tests/package.sh, tests/arch.sh, tests/sbuild.sh), with tests/check.sh's
-# check. Source it after setting src, the source tree; the root helpers use
-# $root, the folder of the root being checked.
-# shellcheck shell=bash disable=SC2154 # src, root and port: the caller's
+# Helpers of the scripts that build packages, check Debian roots and run
+# containers (tests/package.sh, tests/arch.sh, tests/sbuild.sh,
+# tests/containers.sh), with tests/check.sh's check. Source it after setting
+# src, the source tree; the root helpers use $root, the folder of the root
+# being checked, and the background jobs $work, the script's work folder.
+# shellcheck shell=bash disable=SC2154 # src, root, port and work: the caller's
 
 # shellcheck source=tests/check.sh
 . "$src/tests/check.sh"
@@ -43,3 +44,42 @@ publish_debs() {
         cp "$f" "$DEBS_OUT/.${f##*/}" && mv "$DEBS_OUT/.${f##*/}" "$DEBS_OUT/${f##*/}" || return 1
     done
 }
+
+# --- background jobs ---------------------------------------------------------
+
+declare -A groups=() statuses=() # a spawned command's process group: what it does, its status file
+
+# spawn NAME CMD...: CMD in the background, in a process group of its own (so
+# that kill_spawned ends it with all its children); sets $pid. Its exit status
+# goes to a file: bash forgets a finished job's status once another process
+# gets its PID, which a busy machine (pid_max 32768) does within minutes, and
+# `wait` then says "not a child of this shell".
+spawn() {
+    local name=$1 status
+    shift
+    mkdir -p "$work/.jobs"
+    status=$(mktemp "$work/.jobs/XXXXXX")
+    # shellcheck disable=SC2016 # expanded by the bash that runs CMD
+    setsid bash -c '"$@"; echo $? >"$0"' "$status" "$@" &
+    pid=$!
+    groups[$pid]=$name
+    statuses[$pid]=$status
+}
+# reap PID: wait for a spawned command; its exit status (1 if it was killed
+# before it could say). While bash waits here a signal runs the trap at once.
+reap() {
+    local rc
+    wait "$1" 2>/dev/null || true
+    rc=$(cat "${statuses[$1]}")
+    unset 'groups[$1]' 'statuses[$1]'
+    return "${rc:-1}"
+}
+run() { spawn "$1" "${@:2}"; reap "$pid"; }
+kill_spawned() {
+    local g
+    for g in "${!groups[@]}"; do kill -KILL -- "-$g" 2>/dev/null || true; done
+    wait || true
+}
+
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }

@@ -22,9 +22,7 @@ arch=$(dpkg --print-architecture)
 user=podipbuild
 
 # shellcheck source=tests/roots.sh
-. "$src/tests/roots.sh" # pass, fail, check, finish
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+. "$src/tests/roots.sh" # pass, fail, check, finish, spawn, reap, now, since
 
 # --- inside the private mount namespace (root) -----------------------------
 
@@ -173,16 +171,12 @@ done
 
 work=$(mktemp -d /tmp/nss-podip-sbuild.XXXXXX)
 chmod 755 "$work"
-declare -A groups=() # process group -> what it does, killed on exit
 cleanup() {
-    for g in "${!groups[@]}"; do kill -KILL -- "-$g" 2>/dev/null || true; done
-    wait || true
+    kill_spawned
     [ -n "${SBUILD_KEEP:-}" ] || rm -rf --one-file-system "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
-spawn() { local name=$1; shift; setsid "$@" & pid=$!; groups[$pid]=$name; }
-reap() { local rc=0; wait "$1" || rc=$?; unset 'groups[$1]'; return "$rc"; }
 
 # The chroot: Debian's buildd variant (build-essential and apt), its package
 # lists kept so that sbuild's apt-get update has little to fetch.
