@@ -186,55 +186,58 @@ static void check_poison(const unsigned char *after, const char *what, size_t le
             fail_msg("%s wrote past buflen %zu (misalignment %zu)", what, len, mis);
 }
 
-/* Try one entry point at every length from 0 to its first success, at every
- * misalignment 0-15: short buffers say TRYAGAIN/ERANGE/NETDB_INTERNAL and
- * nothing is written past buflen. Returns the first length that worked. */
-static size_t sweep_hostent(const char *name, int family, bool via3)
+/* The four ways a caller asks: 2_r, 3_r, 4_r with a tuple list in the buffer,
+ * 4_r with the first tuple its own (nscd). */
+enum entry { VIA_2, VIA_3, VIA_4, VIA_4_OWN_TUPLE };
+
+/* One call into buf[0, len); on success, the answer lies inside the buffer,
+ * aligned, or in the caller's own tuple. */
+static enum nss_status call_into(enum entry e, const char *name, int family, char *buf, size_t len,
+                                 int *err, int *herr)
 {
-    static unsigned char arena[16 + MAXLEN + SLACK] __attribute__((aligned(16)));
-    size_t first = 0;
-    for (size_t mis = 0; mis < 16; mis++) {
-        size_t len;
-        for (len = 0; len <= MAXLEN; len++) {
-            memset(arena, POISON, sizeof arena);
-            char *buf = (char *)arena + mis;
-            struct hostent h;
-            int err = ERRNO_SENTINEL, herr = -1;
-            int32_t ttl = 0;
-            char *canon = NULL;
-            errno = ERRNO_SENTINEL;
-            enum nss_status s =
-                via3 ? _nss_podip_gethostbyname3_r(name, family, &h, buf, len, &err, &herr, &ttl,
-                                                   &canon)
-                     : _nss_podip_gethostbyname2_r(name, family, &h, buf, len, &err, &herr);
-            check_poison((unsigned char *)buf + len, name, len, mis);
-            assert_int_equal(errno, ERRNO_SENTINEL);
-            if (s == NSS_STATUS_SUCCESS) {
-                assert_int_equal(err, ERRNO_SENTINEL);
-                assert_int_equal(herr, NETDB_SUCCESS);
-                check_aligned(h.h_aliases, alignof(char *));
-                check_aligned(h.h_addr_list, alignof(char *));
-                check_aligned(h.h_addr_list[0], alignof(uint32_t));
-                check_in(h.h_aliases, buf, len);
-                check_in(h.h_addr_list, buf, len);
-                check_in(h.h_addr_list[0], buf, len);
-                check_in(h.h_name, buf, len);
-                if (via3)
-                    assert_ptr_equal(canon, h.h_name);
-                break;
-            }
-            check_triple("short buffer", name,
-                         (struct triple){NSS_STATUS_TRYAGAIN, ERANGE, NETDB_INTERNAL}, s, err,
-                         herr);
+    enum nss_status s;
+    if (e == VIA_4 || e == VIA_4_OWN_TUPLE) {
+        struct gaih_addrtuple mine = {.family = -1};
+        struct gaih_addrtuple *pat = e == VIA_4_OWN_TUPLE ? &mine : NULL;
+        s = _nss_podip_gethostbyname4_r(name, &pat, buf, len, err, herr, NULL);
+        if (s != NSS_STATUS_SUCCESS)
+            return s;
+        if (e == VIA_4_OWN_TUPLE) {
+            assert_ptr_equal(pat, &mine);
+            assert_int_not_equal(mine.family, -1);
+        } else {
+            check_aligned(pat, alignof(struct gaih_addrtuple));
+            check_in(pat, buf, len);
         }
-        assert_true(len <= MAXLEN);
-        if (first == 0 || len > first)
-            first = len;
+        check_in(pat->name, buf, len);
+        return s;
     }
-    return first;
+    struct hostent h;
+    int32_t ttl = 0;
+    char *canon = NULL;
+    s = e == VIA_3
+            ? _nss_podip_gethostbyname3_r(name, family, &h, buf, len, err, herr, &ttl, &canon)
+            : _nss_podip_gethostbyname2_r(name, family, &h, buf, len, err, herr);
+    if (s != NSS_STATUS_SUCCESS)
+        return s;
+    assert_int_equal(*herr, NETDB_SUCCESS);
+    check_aligned(h.h_aliases, alignof(char *));
+    check_aligned(h.h_addr_list, alignof(char *));
+    check_aligned(h.h_addr_list[0], alignof(uint32_t));
+    check_in(h.h_aliases, buf, len);
+    check_in(h.h_addr_list, buf, len);
+    check_in(h.h_addr_list[0], buf, len);
+    check_in(h.h_name, buf, len);
+    if (e == VIA_3)
+        assert_ptr_equal(canon, h.h_name);
+    return s;
 }
 
-static size_t sweep_tuple(const char *name, bool own_tuple)
+/* Try one entry point at every length from 0 to its first success, at every
+ * misalignment 0-15: short buffers say TRYAGAIN/ERANGE/NETDB_INTERNAL and
+ * nothing is written past buflen. Returns the largest first length that
+ * worked. */
+static size_t sweep(enum entry e, const char *name, int family)
 {
     static unsigned char arena[16 + MAXLEN + SLACK] __attribute__((aligned(16)));
     size_t first = 0;
@@ -243,25 +246,13 @@ static size_t sweep_tuple(const char *name, bool own_tuple)
         for (len = 0; len <= MAXLEN; len++) {
             memset(arena, POISON, sizeof arena);
             char *buf = (char *)arena + mis;
-            struct gaih_addrtuple mine = {.family = -1};
-            struct gaih_addrtuple *pat = own_tuple ? &mine : NULL;
             int err = ERRNO_SENTINEL, herr = -1;
             errno = ERRNO_SENTINEL;
-            enum nss_status s =
-                _nss_podip_gethostbyname4_r(name, &pat, buf, len, &err, &herr, NULL);
+            enum nss_status s = call_into(e, name, family, buf, len, &err, &herr);
             check_poison((unsigned char *)buf + len, name, len, mis);
             assert_int_equal(errno, ERRNO_SENTINEL);
             if (s == NSS_STATUS_SUCCESS) {
                 assert_int_equal(err, ERRNO_SENTINEL);
-                if (own_tuple) {
-                    /* nscd's convention: the first tuple goes into **pat */
-                    assert_ptr_equal(pat, &mine);
-                    assert_int_not_equal(mine.family, -1);
-                } else {
-                    check_aligned(pat, alignof(struct gaih_addrtuple));
-                    check_in(pat, buf, len);
-                }
-                check_in(pat->name, buf, len);
                 break;
             }
             check_triple("short buffer", name,
@@ -292,10 +283,10 @@ static void test_buffers(void **state)
     for (size_t i = 0; i < sizeof sweep_names / sizeof sweep_names[0]; i++) {
         const char *name = sweep_names[i].name;
         int family = sweep_names[i].family;
-        size_t n2 = sweep_hostent(name, family, false);
-        size_t n3 = sweep_hostent(name, family, true);
-        size_t n4 = sweep_tuple(name, false);
-        size_t n4own = sweep_tuple(name, true);
+        size_t n2 = sweep(VIA_2, name, family);
+        size_t n3 = sweep(VIA_3, name, family);
+        size_t n4 = sweep(VIA_4, name, family);
+        size_t n4own = sweep(VIA_4_OWN_TUPLE, name, family);
         /* the buffer needed is small: name, address, three pointers, padding */
         assert_true(n2 > strlen(name) / 2 && n2 <= strlen(name) + 1 + 16 + 3 * 8 + 7);
         assert_int_equal(n2, n3);
