@@ -17,8 +17,6 @@
 #include "podip_watch.h"
 
 #define NSSWITCH_PATH "/etc/nsswitch.conf"
-#define STR_(x) #x
-#define STR(x) STR_(x)
 #define HOSTS_LINE "hosts: files podip [NOTFOUND=return] dns"
 
 static struct podip_parser parser;
@@ -70,11 +68,11 @@ static const char *file_problem(enum podip_file_status s)
     case PODIP_FILE_WRITABLE:
         return "writable by its group or by others";
     case PODIP_FILE_TOO_BIG:
-        return "larger than " STR(PODIP_FILE_MAX_MIB) " MiB";
+        return "larger than " PODIP_STR(PODIP_FILE_MAX_MIB) " MiB";
     case PODIP_FILE_CHANGING:
         return "changed while being read";
     case PODIP_FILE_SETTLING:
-        return "changed in the last " STR(PODIP_SETTLE) " seconds";
+        return "changed in the last " PODIP_STR(PODIP_SETTLE) " seconds";
     }
     return "?";
 }
@@ -90,9 +88,9 @@ static void say_conf_file(const struct podip_watch *w)
         else if (podip_settled(&w->stamp, w->read_at))
             printf("read, in force\n");
         else
-            printf("read, in force for programs that start now; changed in the last " STR(
+            printf("read, in force for programs that start now; changed in the last " PODIP_STR(
                 PODIP_SETTLE) " seconds, so programs already running keep what they read until "
-                              "it has not changed for " STR(PODIP_SETTLE) " seconds\n");
+                              "it has not changed for " PODIP_STR(PODIP_SETTLE) " seconds\n");
         return;
     case PODIP_KEEP:
         if (w->status == PODIP_FILE_UNREADABLE)
@@ -271,11 +269,11 @@ static void explain_pod(const char *name, const struct podip_conf *conf,
         }
         break;
     case PODIP_WHY_NAME_TOO_LONG:
-        printf("the name is longer than " STR(PODIP_NAME_MAX) " characters%s",
+        printf("the name is longer than " PODIP_STR(PODIP_NAME_MAX) " characters%s",
                o->relative ? " once completed" : "");
         break;
     case PODIP_WHY_LABEL_TOO_LONG:
-        printf("a label is longer than " STR(PODIP_LABEL_MAX) " characters");
+        printf("a label is longer than " PODIP_STR(PODIP_LABEL_MAX) " characters");
         break;
     case PODIP_WHY_EMPTY_LABEL:
         printf("it has an empty label (two dots in a row, or a leading dot)");
@@ -355,8 +353,8 @@ static void explain(const char *name, const struct podip_conf *conf)
         break;
     }
     if (o.kind == PODIP_PASS) /* PODIP_WHY_NAME_TOO_LONG, under no zone */
-        printf("it is longer than " STR(PODIP_NAME_MAX) " characters, so it is no DNS name; it "
-                                                        "is passed on\n");
+        printf("it is longer than %d characters, so it is no DNS name; it is passed on\n",
+               PODIP_NAME_MAX);
     else
         explain_pod(name, conf, &o);
 }

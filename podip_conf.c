@@ -7,9 +7,6 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#define STR_(x) #x
-#define STR(x) STR_(x)
-
 void podip_conf_defaults(struct podip_conf *conf)
 {
     memset(conf, 0, sizeof *conf); /* padding too: snapshots compare with memcmp */
@@ -63,10 +60,8 @@ static enum domain_error add_domain(struct podip_domain *table, unsigned *count,
  * either case. */
 static void may_end_with(struct podip_conf *conf, char c)
 {
-    unsigned char u = (unsigned char)c;
-    conf->ends[u] = true;
-    if (u >= 'a' && u <= 'z')
-        conf->ends[u - ('a' - 'A')] = true;
+    conf->ends[(unsigned char)c] = true;
+    conf->ends[podip_upper(c)] = true;
 }
 
 /* add_domain into CONF's zones (pod.DOMAIN) or wildcards; once added, the
@@ -124,7 +119,7 @@ static const char *set_zone(struct podip_parser *p, const char *v, size_t n)
     case DOMAIN_FULL:
         break;
     }
-    return "zone: more than " STR(PODIP_MAX_ZONES) " zones";
+    return "zone: more than " PODIP_STR(PODIP_MAX_ZONES) " zones";
 }
 
 static const char *set_wildcard(struct podip_parser *p, const char *v, size_t n)
@@ -142,7 +137,7 @@ static const char *set_wildcard(struct podip_parser *p, const char *v, size_t n)
     case DOMAIN_FULL:
         break;
     }
-    return "wildcard: more than " STR(PODIP_MAX_WILDCARDS) " wildcard domains";
+    return "wildcard: more than " PODIP_STR(PODIP_MAX_WILDCARDS) " wildcard domains";
 }
 
 static bool is_word(const char *v, size_t n, const char *word)
@@ -183,7 +178,7 @@ static const char *set_namespace(struct podip_parser *p, const char *v, size_t n
         if (c->namespaces[i].len == n && memcmp(c->namespaces[i].text, text, n) == 0)
             return "namespace: already listed";
     if (c->nnamespaces >= PODIP_MAX_NAMESPACES)
-        return "namespace: more than " STR(PODIP_MAX_NAMESPACES) " namespaces";
+        return "namespace: more than " PODIP_STR(PODIP_MAX_NAMESPACES) " namespaces";
     c->namespaces[c->nnamespaces].len = (uint8_t)n;
     memcpy(c->namespaces[c->nnamespaces].text, text, sizeof text);
     c->nnamespaces++;
@@ -233,7 +228,7 @@ static const char *set_allow(struct podip_parser *p, const char *v, size_t n)
         if (memcmp(&c->allow[i], &r, sizeof r) == 0)
             return "allow: already listed";
     if (c->nallow >= PODIP_MAX_ALLOW)
-        return "allow: more than " STR(PODIP_MAX_ALLOW) " ranges";
+        return "allow: more than " PODIP_STR(PODIP_MAX_ALLOW) " ranges";
     memcpy(&c->allow[c->nallow++], &r, sizeof r);
     return NULL;
 }
@@ -375,7 +370,7 @@ static void end_line(struct podip_parser *p)
     p->line++;
     if (p->overlong) {
         if (p->syntax == PODIP_SYNTAX_CONF && !comment_only(p->buf, p->len))
-            report(p, "line longer than " STR(PODIP_LINE_MAX) " bytes");
+            report(p, "line longer than " PODIP_STR(PODIP_LINE_MAX) " bytes");
     } else if (p->syntax == PODIP_SYNTAX_CONF) {
         conf_line(p);
     } else {

@@ -34,6 +34,12 @@ static inline unsigned char podip_lower(char c)
     return u >= 'A' && u <= 'Z' ? (unsigned char)(u + ('a' - 'A')) : u;
 }
 
+static inline unsigned char podip_upper(char c)
+{
+    unsigned char u = (unsigned char)c;
+    return u >= 'a' && u <= 'z' ? (unsigned char)(u - ('a' - 'A')) : u;
+}
+
 /* Whether the LEN bytes at S are the lowercase text LOWER, ignoring case.
  * Names nearly always come lowercase: then memcmp says so at once. */
 static inline bool podip_equal_ci(const char *s, const char *lower, size_t len)
@@ -49,6 +55,11 @@ static inline bool podip_equal_ci(const char *s, const char *lower, size_t len)
 /* Whether the LEN bytes at S are a namespace Kubernetes could create:
  * 1-63 letters, digits or '-', starting and ending with a letter or digit. */
 bool podip_namespace_valid(const char *s, size_t len);
+
+/* A constant's value as text, for the messages of the parser and the
+ * command: "more than " PODIP_STR(PODIP_MAX_ZONES) " zones". */
+#define PODIP_STR_(x) #x
+#define PODIP_STR(x) PODIP_STR_(x)
 
 /* The same rule in words, for the messages of the parser and the command. */
 #define PODIP_NAMESPACE_RULE                                                                       \
