@@ -49,9 +49,9 @@ static enum nss_status report(enum result r, int *errnop, int *h_errnop)
 }
 
 /* The outcome as an answer to a lookup of FAMILY (AF_UNSPEC: any). */
-static enum result result_for(enum podip_kind kind, const struct podip_outcome *o, int family)
+static enum result result_for(const struct podip_outcome *o, int family)
 {
-    switch (kind) {
+    switch (o->kind) {
     case PODIP_ADDRESS:
         return family == AF_UNSPEC || family == o->family ? RESULT_ANSWER : RESULT_NODATA;
     case PODIP_NODATA:
@@ -162,7 +162,8 @@ static enum nss_status gethostbyname3(const char *name, int af, struct hostent *
 
     struct podip_outcome o;
     uint32_t ttl;
-    enum result r = result_for(podip_snapshot_classify(name, &o, &ttl), &o, af);
+    podip_snapshot_classify(name, &o, &ttl);
+    enum result r = result_for(&o, af);
     if (r == RESULT_ANSWER)
         r = pack_hostent(name, &o, result, buffer, buflen);
     if (r == RESULT_ANSWER) {
@@ -201,7 +202,8 @@ EXPORT enum nss_status _nss_podip_gethostbyname4_r(const char *name, struct gaih
 {
     struct podip_outcome o;
     uint32_t ttl;
-    enum result r = result_for(podip_snapshot_classify(name, &o, &ttl), &o, AF_UNSPEC);
+    podip_snapshot_classify(name, &o, &ttl);
+    enum result r = result_for(&o, AF_UNSPEC);
     if (r == RESULT_ANSWER)
         r = pack_tuple(name, &o, pat, buffer, buflen);
     if (r == RESULT_ANSWER && ttlp != NULL)
