@@ -20,8 +20,8 @@ side() {
     local objs=()
     for f in "$1"/podip_lex.c "$1"/podip_name.c "$1"/podip_conf.c "$src/fuzz/differential_side.c"; do
         [ -f "$f" ] || continue
-        "$cc" "${flags[@]}" -I"$1" -I"$src/fuzz" -c "$f" -o "$f.o"
-        objs+=("$f.o")
+        "$cc" "${flags[@]}" -I"$1" -I"$src/fuzz" -c "$f" -o "$1/${f##*/}.o"
+        objs+=("$1/${f##*/}.o")
     done
     ld -r -o "$1/side.o" "${objs[@]}"
 }

@@ -264,7 +264,8 @@ pid=$!
 wait_for 5 grep -q '^first:' "$tmp/probe.out"
 set_conf "zone a.test"
 wait $pid
-assert "through glibc's gethostbyname2_r too: $(tail -1 "$tmp/probe.out")" test $? = 0
+rc=$?
+assert "through glibc's gethostbyname2_r too: $(tail -1 "$tmp/probe.out")" test "$rc" = 0
 
 echo "# lookups in 4 threads while the file is rewritten: the old answer or the new, never a mix"
 # Five configurations; a mix of two (one's zone, another's allow or ttl)

@@ -202,9 +202,17 @@ warning: the configuration file is refused (writable by its group or by others):
     "$tool" status
 chmod 644 "$conf"
 printf 'zone k8s.test\n' >"$conf" # an edit, just now
+# status_lines SED_SCRIPT: what `sed -n SED_SCRIPT` keeps of nss-podip
+# status; status's own exit status
+status_lines() {
+    "$tool" status >"$tmp/status"
+    rc=$?
+    sed -n "$1" "$tmp/status"
+    return "$rc"
+}
 check "status: a file changed just now: in force for a new program, a running one waits 2 s" 0 \
     "configuration file: $conf: read, in force for programs that start now; changed in the last 2 seconds, so programs already running keep what they read until it has not changed for 2 seconds
-zones: k8s.test (configured) corp.test (detected in /etc/resolv.conf)" sh -c "'$tool' status | sed -n '1,2p'"
+zones: k8s.test (configured) corp.test (detected in /etc/resolv.conf)" status_lines 1,2p
 old_enough "$conf" # settled, as the rest of this test wants it
 chmod 600 "$conf"
 check "status: a file only root can read; exit 1" 1 "configuration file: $conf: read, in force
@@ -222,17 +230,15 @@ mount --bind "$tmp/fifo" /etc/resolv.conf
 check "status: resolv.conf refused: no zone detected" 0 \
     "zones: k8s.test (configured)
 detect-zones: yes (/etc/resolv.conf not a regular file: refused, no zone detected)" \
-    sh -c "'$tool' status | sed -n '2,3p'"
+    status_lines 2,3p
 umount /etc/resolv.conf
 rm -f "$conf"
 
 # hosts_status LINE: the hosts line as status shows it, and its warnings
 hosts_status() {
     set_nsswitch "$1"
-    "$tool" status >"$tmp/status"
-    rc=$?
-    sed -n '/^\/etc\/nsswitch.conf/,$p' "$tmp/status"
-    return "$rc"
+    # shellcheck disable=SC2016 # sed's $: the last line
+    status_lines '/^\/etc\/nsswitch.conf/,$p'
 }
 check "status: a good line with [!UNAVAIL=return] instead" 0 \
     "/etc/nsswitch.conf: hosts: files podip [!UNAVAIL=return] dns" \
