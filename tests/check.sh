@@ -1,6 +1,7 @@
 # shellcheck shell=sh
 # The one check of the shell tests: each check prints a PASS or a FAIL line
-# and counts; `finish` ends a test with the verdict. Sourced by tests/lib.sh
+# and counts; `finish` ends a test with the verdict; need_root and need_cmd
+# say what a test needs before it starts. Sourced by tests/lib.sh
 # (the tests of `make check`), tests/roots.sh (the Debian roots of
 # package.sh and arch.sh, and sbuild.sh) and the autopkgtests (debian/tests).
 # Under `set -e`, a failing check ends the script: run checks with `set +e`.
@@ -55,6 +56,28 @@ assert() {
     fail "$_desc"
     echo "  command: $*"
     return 1
+}
+
+# skip_or_fail REASON: automake's "skipped" (77) on a developer's machine, but
+# a failure under CI=true, where every test must run.
+skip_or_fail() {
+    if [ "${CI:-}" = true ]; then
+        echo "FAIL: $1 (CI=true: this test must run)"
+        exit 1
+    fi
+    echo "SKIP: $1"
+    exit 77
+}
+
+need_root() {
+    [ "$(id -u)" = 0 ] || skip_or_fail "$0 needs root"
+}
+
+# need_cmd CMD...: each CMD must be on PATH (tests/install-deps.sh installs them).
+need_cmd() {
+    for _c in "$@"; do
+        command -v "$_c" >/dev/null 2>&1 || skip_or_fail "$0 needs $_c"
+    done
 }
 
 # finish: the last line of every test; its exit status is the verdict.

@@ -29,28 +29,6 @@ lib_at_exit=""
 
 # --- reporting -------------------------------------------------------------
 
-# skip_or_fail REASON: automake's "skipped" (77) on a developer's machine, but
-# a failure under CI=true, where every test must run.
-skip_or_fail() {
-    if [ "${CI:-}" = true ]; then
-        echo "FAIL: $1 (CI=true: this test must run)"
-        exit 1
-    fi
-    echo "SKIP: $1"
-    exit 77
-}
-
-need_root() {
-    [ "$(id -u)" = 0 ] || skip_or_fail "$0 needs root"
-}
-
-# need_cmd CMD...: each CMD must be on PATH (tests/install-deps.sh installs them).
-need_cmd() {
-    for _c in "$@"; do
-        command -v "$_c" >/dev/null 2>&1 || skip_or_fail "$0 needs $_c"
-    done
-}
-
 # --- cleanup -----------------------------------------------------------------
 
 # at_exit CMD: run the shell command CMD when the test exits, last added first.

@@ -104,10 +104,7 @@ fi
 
 # --- outside: build the package and the roots ------------------------------
 
-if [ "$(id -u)" != 0 ]; then
-    [ "${CI:-}" = true ] && { echo "FAIL: tests/package.sh needs root"; exit 1; }
-    echo "SKIP: tests/package.sh needs root"; exit 77
-fi
+need_root
 
 work=$(mktemp -d /tmp/nss-podip-package.XXXXXX)
 cleanup() {
@@ -157,13 +154,7 @@ fi
 echo "--- the autopkgtests of debian/tests/control: $(cut -d' ' -f1 "$work/autopkgtests" | paste -sd' ')"
 
 echo "--- dpkg-buildpackage -us -uc -b"
-mkdir "$work/src"
-# A clean copy: the files git knows (committed or not) and no build output.
-if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-    (cd "$src" && git ls-files -co --exclude-standard -z | tar -cf - --null -T -)
-else
-    tar -C "$src" --exclude=./build -cf - .
-fi | tar -xf - -C "$work/src"
+copy_tree "$work/src"
 # The source package too, from the clean tree, so that lintian checks debian/.
 run dpkg-source env -C "$work/src" dpkg-source -b . >/dev/null
 if run dpkg-buildpackage env -C "$work/src" dpkg-buildpackage -us -uc -b >"$work/build.log" 2>&1; then

@@ -35,6 +35,17 @@ ping_summary() {
         sed -n 's/^\(1 packets transmitted, [0-9]* received\),.*/\1/p'
 }
 
+# copy_tree DIR: a clean copy of the source tree into DIR: the files git
+# knows (committed or not), no build output.
+copy_tree() {
+    mkdir -p "$1"
+    if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+        (cd "$src" && git ls-files -co --exclude-standard -z | tar -cf - --null -T -)
+    else
+        tar -C "$src" --exclude=./build -cf - .
+    fi | tar -xf - -C "$1"
+}
+
 # publish_debs DEB...: with DEBS_OUT set (tests/run-all.sh), copy each DEB
 # there, renamed into place whole: tests/containers.sh builds from them.
 publish_debs() {

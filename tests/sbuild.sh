@@ -161,13 +161,8 @@ fi
 
 # --- outside: the tarball, the source package, the user --------------------
 
-if [ "$(id -u)" != 0 ]; then
-    [ "${CI:-}" = true ] && { echo "FAIL: tests/sbuild.sh needs root"; exit 1; }
-    echo "SKIP: tests/sbuild.sh needs root"; exit 77
-fi
-for c in sbuild mmdebstrap lintian setpriv dpkg-source; do
-    command -v "$c" >/dev/null || { echo "FAIL: $c missing: run tests/install-deps.sh"; exit 1; }
-done
+need_root
+need_cmd sbuild mmdebstrap lintian setpriv dpkg-source
 
 work=$(mktemp -d /tmp/nss-podip-sbuild.XXXXXX)
 chmod 755 "$work"
@@ -187,12 +182,7 @@ spawn "mmdebstrap" unshare --mount --pid --fork --kill-child -- \
 tarball=$pid
 
 # The source package, from a clean copy of the tree (the files git knows).
-mkdir "$work/src"
-if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-    (cd "$src" && git ls-files -co --exclude-standard -z | tar -cf - --null -T -)
-else
-    tar -C "$src" --exclude=./build -cf - .
-fi | tar -xf - -C "$work/src/" --one-top-level=nss-podip
+copy_tree "$work/src/nss-podip"
 (cd "$work/src" && dpkg-source -b nss-podip >/dev/null)
 
 # The ordinary user, known only in the namespace, and its subordinate ids.
