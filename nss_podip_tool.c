@@ -45,11 +45,12 @@ static void print_address(int family, const uint8_t *addr)
     fputs(inet_ntop(family, addr, text, sizeof text), stdout);
 }
 
-/* A domain of the snapshot; pod zones are stored as "pod." + the zone. */
+/* A domain of the snapshot: a wildcard domain, or a pod ZONE's cluster domain. */
 static void print_domain(const struct podip_domain *d, bool zone)
 {
-    int skip = zone ? 4 : 0;
-    printf("%.*s", d->len - skip, d->text + skip);
+    size_t len = d->len;
+    const char *text = zone ? podip_zone_domain(d, &len) : d->text;
+    printf("%.*s", (int)len, text);
 }
 
 static const char *file_problem(enum podip_file_status s)
@@ -352,7 +353,7 @@ static void explain(const char *name, const struct podip_conf *conf)
     default:
         break;
     }
-    if (o.kind == PODIP_PASS) /* PODIP_WHY_NAME_TOO_LONG, under no zone */
+    if (o.zone < 0) /* the only reason left under no zone: PODIP_WHY_NAME_TOO_LONG */
         printf("it is longer than %d characters, so it is no DNS name; it is passed on\n",
                PODIP_NAME_MAX);
     else

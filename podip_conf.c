@@ -69,10 +69,10 @@ static void may_end_with(struct podip_conf *conf, char c)
 static enum domain_error add_to(struct podip_conf *conf, bool wildcard, const char *domain,
                                 size_t len)
 {
-    enum domain_error e =
-        wildcard
-            ? add_domain(conf->wildcards, &conf->nwildcards, PODIP_MAX_WILDCARDS, "", domain, len)
-            : add_domain(conf->zones, &conf->nzones, PODIP_MAX_ZONES, "pod.", domain, len);
+    enum domain_error e = wildcard ? add_domain(conf->wildcards, &conf->nwildcards,
+                                                PODIP_MAX_WILDCARDS, "", domain, len)
+                                   : add_domain(conf->zones, &conf->nzones, PODIP_MAX_ZONES,
+                                                PODIP_ZONE_PREFIX, domain, len);
     if (e != DOMAIN_OK)
         return e;
     memset(conf->ends, 0, sizeof conf->ends);

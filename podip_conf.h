@@ -21,6 +21,14 @@ struct podip_domain {
     uint16_t len;
     char text[PODIP_NAME_MAX + 5];
 };
+#define PODIP_ZONE_PREFIX "pod."
+
+/* The cluster domain of pod zone D: its text past "pod.", *LEN bytes. */
+static inline const char *podip_zone_domain(const struct podip_domain *d, size_t *len)
+{
+    *len = d->len - (sizeof PODIP_ZONE_PREFIX - 1);
+    return d->text + (sizeof PODIP_ZONE_PREFIX - 1);
+}
 
 struct podip_cidr {
     int family; /* AF_INET or AF_INET6 */

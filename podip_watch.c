@@ -289,7 +289,8 @@ void podip_state_snapshot(const struct podip_state *st, struct podip_conf *out)
     }
     memcpy(out, &st->from_file, sizeof *out);
     for (unsigned i = 0; i < st->ndetected; i++) {
-        const struct podip_domain *d = &st->detected[i];
-        podip_conf_add_zone(out, d->text + 4, d->len - 4u); /* stored as "pod." + the zone */
+        size_t len;
+        const char *domain = podip_zone_domain(&st->detected[i], &len);
+        podip_conf_add_zone(out, domain, len);
     }
 }
