@@ -56,4 +56,14 @@ static inline const char *outcome_text(const struct podip_outcome *o, int family
     return inet_ntop(o->family, o->addr, text, INET6_ADDRSTRLEN);
 }
 
+/* The outcome of NAME under CONF in those words (an address in a buffer
+ * that the next call reuses). */
+static inline const char *classify_text(const struct podip_conf *conf, const char *name)
+{
+    static char text[INET6_ADDRSTRLEN];
+    struct podip_outcome o;
+    podip_classify(name, conf, &o);
+    return outcome_text(&o, AF_UNSPEC, text);
+}
+
 #endif

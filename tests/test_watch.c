@@ -83,7 +83,7 @@ static void put(const char *path, const char *text, time_t mtime)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/test_snapshot.XXXXXX");
+    snprintf(dir, sizeof dir, "/tmp/test_watch.XXXXXX");
     assert_non_null(mkdtemp(dir));
     snprintf(conf_path, sizeof conf_path, "%s/nss-podip.conf", dir);
     snprintf(resolv_path, sizeof resolv_path, "%s/resolv.conf", dir);
@@ -102,15 +102,6 @@ static int teardown(void **state)
     return 0;
 }
 
-/* What the snapshot answers for one name (tests/expect.h's words). */
-static const char *answer(const char *name)
-{
-    static char text[INET6_ADDRSTRLEN];
-    struct podip_outcome o;
-    podip_classify(name, &snap, &o);
-    return outcome_text(&o, AF_UNSPEC, text);
-}
-
 /* One step: look at the files at NOW; CHANGED: whether that changed what
  * they give; the snapshot then answers A for the pod 10-1-2-3 in zone a.test,
  * and OUTSIDE for 1-1-1-1 in cluster.local: an address, NXDOMAIN or PASS. */
@@ -118,8 +109,8 @@ static void step(time_t now, bool changed, const char *a, const char *outside)
 {
     assert_int_equal(podip_state_check(&st, now, NULL, NULL), changed);
     podip_state_snapshot(&st, &snap);
-    assert_string_equal(answer("10-1-2-3.default.pod.a.test"), a);
-    assert_string_equal(answer("1-1-1-1.default.pod.cluster.local"), outside);
+    assert_string_equal(classify_text(&snap, "10-1-2-3.default.pod.a.test"), a);
+    assert_string_equal(classify_text(&snap, "1-1-1-1.default.pod.cluster.local"), outside);
 }
 
 static void test_absent_then_edits(void **state)
@@ -181,7 +172,7 @@ static void test_fresh_file_read_again(void **state)
     assert_false(podip_state_check(&fresh, t + 11, NULL, NULL)); /* in force now: it settles */
     assert_true(podip_state_check(&fresh, t + 12, NULL, NULL));
     podip_state_snapshot(&fresh, &snap);
-    assert_string_equal(answer("10-1-2-3.default.pod.b.test"), "10.1.2.3");
+    assert_string_equal(classify_text(&snap, "10-1-2-3.default.pod.b.test"), "10.1.2.3");
 }
 
 static void test_refused_and_unreadable(void **state)
@@ -296,30 +287,30 @@ static void test_resolv(void **state)
     const char *pod = "10-1-2-3.default.pod.r.test";
     put(resolv_path, "search default.svc.r.test svc.r.test\n", t); /* used at once */
     step(t, true, "PASS", "1.1.1.1");
-    assert_string_equal(answer(pod), "10.1.2.3");
+    assert_string_equal(classify_text(&snap, pod), "10.1.2.3");
     /* there but unreadable: the zones read stay */
     char moved[80];
     snprintf(moved, sizeof moved, "%s.moved", resolv_path);
     assert_int_equal(rename(resolv_path, moved), 0);
     assert_int_equal(symlink("resolv.conf", resolv_path), 0);
     step(t + 1, false, "PASS", "1.1.1.1");
-    assert_string_equal(answer(pod), "10.1.2.3");
+    assert_string_equal(classify_text(&snap, pod), "10.1.2.3");
     /* refused: no zone detected, and nss-podip.conf's lines stay */
     unlink(resolv_path);
     assert_int_equal(mkdir(resolv_path, 0755), 0);
     step(t + 2, true, "PASS", "1.1.1.1");
-    assert_string_equal(answer(pod), "PASS");
+    assert_string_equal(classify_text(&snap, pod), "PASS");
     rmdir(resolv_path);
     assert_int_equal(rename(moved, resolv_path), 0);
     step(t + 3, true, "PASS", "1.1.1.1");
-    assert_string_equal(answer(pod), "10.1.2.3");
+    assert_string_equal(classify_text(&snap, pod), "10.1.2.3");
     /* detect-zones no: resolv.conf is not wanted, its zones go */
     put(conf_path, "detect-zones no\n", t - 10);
     step(t + 4, true, "PASS", "1.1.1.1");
-    assert_string_equal(answer(pod), "PASS");
+    assert_string_equal(classify_text(&snap, pod), "PASS");
     unlink(conf_path);
     step(t + 5, true, "PASS", "1.1.1.1");
-    assert_string_equal(answer(pod), "10.1.2.3");
+    assert_string_equal(classify_text(&snap, pod), "10.1.2.3");
     /* forgotten (a fork cut a check short): read again, published again */
     podip_state_forget(&st);
     step(t + 6, true, "PASS", "1.1.1.1");
@@ -340,5 +331,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_extreme_stamps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resolv, setup, teardown),
     };
-    return cmocka_run_group_tests_name("snapshot", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("watch", tests, NULL, NULL);
 }
