@@ -171,7 +171,7 @@ declare -A report=()
 # build ARCH: dpkg-buildpackage -a ARCH with its tests; the target's getent
 # (libc-bin of the same version as the libc6 the tests load) for glibc.sh.
 build() {
-    local a=$1 t0 dir=$work/$1 summary glibc units unit_tests
+    local a=$1 t0 dir=$work/$1 glibc units unit_tests
     t0=$(now)
     echo "--- $a: dpkg-buildpackage -us -uc -b -a $a"
     mkdir -p "$dir/getent"
@@ -189,12 +189,8 @@ build() {
         tail -60 "$dir/build.log"; fail "$a: dpkg-buildpackage -a $a"; return
     fi
     publish_debs "$dir"/libnss-podip_*.deb "$dir"/nss-podip_*.deb || fail "$a: copy the packages to DEBS_OUT"
-    summary=$(grep -E '^# (TOTAL|PASS|SKIP|FAIL|ERROR):' "$dir/build.log" | tr -s ' ' | paste -sd' ')
-    # debian/rules runs $(UNIT_TESTS), tests/symbols.sh and tests/glibc.sh
+    build_tests "$a: " "$dir/build.log"
     unit_tests=$(sed -n 's/^UNIT_TESTS +\{0,1\}= //p' "$src/Makefile.am")
-    n=$(($(wc -w <<<"$unit_tests") + 2))
-    check "$a: the build ran its $n tests and all passed" 0 \
-        "# TOTAL: $n # PASS: $n # SKIP: 0 # FAIL: 0 # ERROR: 0" echo "$summary"
     glibc=$(grep -E '^all [0-9]+ checks passed$' "$dir/src/tests/glibc.sh.log" || true)
     assert "$a: glibc.sh ran every check with the $a getent" test -n "$glibc"
     units=$(cd "$dir/src" && for t in $unit_tests; do
@@ -265,15 +261,8 @@ for c in "$work"/*/*.changes; do
     if [ -e "$c" ] && [ "${c%_"$build_arch".changes}" = "$c" ]; then changes="$changes $c"; fi
 done
 if [ -n "$changes" ]; then
-    # TMPDIR: lintian leaves files in it (mldbm-elf-*); the work folder goes on exit.
-    mkdir -p "$work/lintian-tmp"
     # shellcheck disable=SC2086 # $changes: one argument a file
-    if out=$(TMPDIR=$work/lintian-tmp lintian --fail-on error,warning -I --pedantic $changes 2>&1); then
-        out=$(grep -v 'running with root privileges' <<<"$out" || true)
-        pass "lintian: no error, no warning${out:+ (info and pedantic:$'\n'$out)}"
-    else
-        fail "lintian:"$'\n'"$out"
-    fi
+    lintian_check -- $changes
 fi
 
 # The large-file test where it matters: the i386 module (runs natively).

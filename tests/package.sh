@@ -163,25 +163,10 @@ if run dpkg-buildpackage env -C "$work/src" dpkg-buildpackage -us -uc -b >"$work
 else
     tail -50 "$work/build.log"; fail "dpkg-buildpackage -us -uc -b"; exit 1
 fi
-summary=$(grep -E '^# (TOTAL|PASS|FAIL|ERROR):' "$work/build.log" | tr -s ' ' | paste -sd' ')
-case "$summary" in
-"# TOTAL: "[1-9]*"# FAIL: 0 # ERROR: 0") pass "the build ran the tests: $summary" ;;
-*) fail "the build did not run the tests as expected: '$summary'" ;;
-esac
+build_tests "" "$work/build.log"
 
 echo "--- lintian ($SECONDS s)"
-rc=0
-# TMPDIR: lintian leaves files in it (mldbm-elf-*); the work folder goes on exit.
-mkdir "$work/lintian-tmp"
-run lintian env TMPDIR="$work/lintian-tmp" lintian --fail-on error,warning -I --pedantic \
-    "$work"/*.changes "$work"/*.dsc \
-    >"$work/lintian.log" 2>&1 || rc=$?
-out=$(grep -v 'running with root privileges' "$work/lintian.log" || true)
-if [ "$rc" = 0 ]; then
-    pass "lintian: no error, no warning${out:+ (info and pedantic:$'\n'$out)}"
-else
-    fail "lintian:"$'\n'"$out"
-fi
+lintian_check -- "$work"/*.changes "$work"/*.dsc
 
 for suite in $suites; do
     if ! reap "${roots[$suite]}"; then

@@ -46,6 +46,43 @@ copy_tree() {
     fi | tar -xf - -C "$1"
 }
 
+# build_tests DESC_PREFIX LOG: a check that the package build in LOG ran
+# the build-time tests of debian/rules ($(UNIT_TESTS), tests/symbols.sh,
+# tests/glibc.sh) and every one passed.
+build_tests() {
+    local n
+    n=$(($(sed -n 's/^UNIT_TESTS +\{0,1\}= //p' "$src/Makefile.am" | wc -w) + 2))
+    check "${1}the build ran its $n tests and all passed" 0 \
+        "# TOTAL: $n # PASS: $n # SKIP: 0 # XFAIL: 0 # FAIL: 0 # XPASS: 0 # ERROR: 0" tests_summary "$2"
+}
+# tests_summary LOG: automake's summary of the tests in LOG, on one line
+tests_summary() {
+    grep -E '^# (TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR):' "$1" | head -n 7 | tr -s ' ' | paste -sd' '
+}
+
+# lintian_check [RUNNER...] -- FILE...: lintian on FILE (.changes, .dsc),
+# run through RUNNER if any (sbuild.sh's as_user): no error and no warning
+# is a PASS that shows the info and pedantic lines, anything else a FAIL.
+lintian_check() {
+    local runner=() rc=0 t0 out
+    while [ "$1" != -- ]; do
+        runner+=("$1")
+        shift
+    done
+    shift
+    t0=$(now)
+    # TMPDIR: lintian leaves files in it (mldbm-elf-*); $work goes on exit.
+    mkdir -p "$work/lintian-tmp" && chmod 1777 "$work/lintian-tmp"
+    "${runner[@]}" env TMPDIR="$work/lintian-tmp" lintian --fail-on error,warning -I --pedantic "$@" \
+        >"$work/lintian.log" 2>&1 || rc=$?
+    out=$(grep -v 'running with root privileges' "$work/lintian.log" || true)
+    if [ "$rc" = 0 ]; then
+        pass "lintian: no error, no warning ($(since "$t0") s)${out:+ (info and pedantic:$'\n'$out)}"
+    else
+        fail "lintian:"$'\n'"$out"
+    fi
+}
+
 # publish_debs DEB...: with DEBS_OUT set (tests/run-all.sh), copy each DEB
 # there, renamed into place whole: tests/containers.sh builds from them.
 publish_debs() {

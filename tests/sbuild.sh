@@ -105,14 +105,7 @@ EOF
             "$(grep -v '^#' "$work/etc/nss-podip.conf" | sort)" sed -n 's|^/etc/nss-podip.conf: ||p' <<<"$view"
         check "build $n: the build saw the machine's /etc/resolv.conf" 0 \
             "$(grep -v '^nameserver' "$work/etc/resolv.conf" | sort)" sed -n 's|^/etc/resolv.conf: ||p' <<<"$view"
-        local summary n_tests
-        summary=$(grep -E '^# (TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR):' "$log" | head -n 7 | tr -s ' ' |
-            paste -sd' ' || true)
-        # debian/rules runs $(UNIT_TESTS), tests/symbols.sh and tests/glibc.sh
-        n_tests=$(($(sed -n 's/^UNIT_TESTS +\{0,1\}= //p' "$src/Makefile.am" | wc -w) + 2))
-        check "build $n: the build ran its $n_tests tests and all passed" 0 \
-            "# TOTAL: $n_tests # PASS: $n_tests # SKIP: 0 # XFAIL: 0 # FAIL: 0 # XPASS: 0 # ERROR: 0" \
-            printf '%s\n' "$summary"
+        build_tests "build $n: " "$log"
     }
 
     build 1 UTC0 0022 nss-podip
@@ -142,18 +135,7 @@ EOF
     if [ ! -f "$changes" ]; then
         fail "lintian not run: build 1 made no $(basename "$changes")"
     else
-        t0=$(now)
-        rc=0
-        # TMPDIR: lintian leaves files in it (mldbm-elf-*); the work folder goes on exit.
-        mkdir "$work/lintian-tmp" && chown "$uid:$gid" "$work/lintian-tmp"
-        as_user TMPDIR="$work/lintian-tmp" lintian --fail-on error,warning -I --pedantic "$changes" "$dsc" \
-            >"$work/lintian.log" 2>&1 || rc=$?
-        if [ "$rc" = 0 ]; then
-            pass "lintian: no error, no warning ($(since "$t0") s)$([ -s "$work/lintian.log" ] &&
-                printf ' (info and pedantic:\n%s)' "$(cat "$work/lintian.log")")"
-        else
-            fail "lintian:"$'\n'"$(cat "$work/lintian.log")"
-        fi
+        lintian_check as_user -- "$changes" "$dsc"
     fi
     echo "--- build 1 ${took[1]} s, build 2 ${took[2]} s"
     finish
