@@ -78,38 +78,6 @@ static const char *file_problem(enum podip_file_status s)
     return "?";
 }
 
-/* What the module does about the configuration file W (SPEC §6), said
- * after the file's name. */
-static void say_conf_file(const struct podip_watch *w)
-{
-    switch (podip_verdict(w->status)) {
-    case PODIP_USE:
-        if (w->status == PODIP_FILE_ABSENT)
-            printf("not found, the defaults apply\n");
-        else if (podip_settled(&w->stamp, w->read_at))
-            printf("read, in force\n");
-        else
-            printf("read, in force for programs that start now; changed in the last " PODIP_STR(
-                PODIP_SETTLE) " seconds, so programs already running keep what they read until "
-                              "it has not changed for " PODIP_STR(PODIP_SETTLE) " seconds\n");
-        return;
-    case PODIP_KEEP:
-        if (w->status == PODIP_FILE_UNREADABLE)
-            printf("cannot be read now (%s)", strerror(w->err));
-        else
-            printf("%s, and may still be being written", file_problem(w->status));
-        printf(": a program that read it before keeps what it read, and one that has not "
-               "passes every name on, until it can be read%s\n",
-               w->status == PODIP_FILE_UNREADABLE ? "" : " whole");
-        return;
-    case PODIP_REFUSE:
-        break;
-    }
-    printf("%s: refused, so the module steps aside and passes every name on to the next "
-           "source, for as long as it stays so\n",
-           file_problem(w->status));
-}
-
 /* nss-podip check [FILE] */
 
 struct check {
@@ -388,6 +356,43 @@ __attribute__((format(printf, 1, 2))) static void warn(const char *fmt, ...)
     va_end(ap);
 }
 
+/* What the module does about the configuration file W (SPEC §6), said
+ * after the file's name, and the warning it deserves, if any. */
+static void say_conf_file(const struct podip_watch *w)
+{
+    switch (podip_verdict(w->status)) {
+    case PODIP_USE:
+        if (w->status == PODIP_FILE_ABSENT)
+            printf("not found, the defaults apply\n");
+        else if (podip_settled(&w->stamp, w->read_at))
+            printf("read, in force\n");
+        else
+            printf("read, in force for programs that start now; changed in the last " PODIP_STR(
+                PODIP_SETTLE) " seconds, so programs already running keep what they read until "
+                              "it has not changed for " PODIP_STR(PODIP_SETTLE) " seconds\n");
+        return;
+    case PODIP_KEEP:
+        if (w->status == PODIP_FILE_UNREADABLE) {
+            printf("cannot be read now (%s)", strerror(w->err));
+            warn("the configuration file cannot be read now: programs that have not read it "
+                 "pass every name on");
+        } else {
+            printf("%s, and may still be being written", file_problem(w->status));
+        }
+        printf(": a program that read it before keeps what it read, and one that has not "
+               "passes every name on, until it can be read%s\n",
+               w->status == PODIP_FILE_UNREADABLE ? "" : " whole");
+        return;
+    case PODIP_REFUSE:
+        break;
+    }
+    printf("%s: refused, so the module steps aside and passes every name on to the next "
+           "source, for as long as it stays so\n",
+           file_problem(w->status));
+    warn("the configuration file is refused (%s): the module passes every name on",
+         file_problem(w->status));
+}
+
 static void count_problem(void *ctx, unsigned line, const char *reason, const char *text,
                           size_t len)
 {
@@ -583,12 +588,6 @@ static int cmd_status(void)
     const struct podip_watch *w = &state.conf_file;
     printf("configuration file: %s: ", PODIP_CONF_PATH);
     say_conf_file(w);
-    if (w->status == PODIP_FILE_UNREADABLE)
-        warn("the configuration file cannot be read now: programs that have not read it pass "
-             "every name on");
-    else if (podip_verdict(w->status) == PODIP_REFUSE)
-        warn("the configuration file is refused (%s): the module passes every name on",
-             file_problem(w->status));
     if (skipped > 0)
         warn("%u line%s of the configuration file skipped (nss-podip check shows which and why)",
              skipped, skipped == 1 ? "" : "s");
