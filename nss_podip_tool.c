@@ -367,9 +367,10 @@ static void say_conf_file(const struct podip_watch *w)
         else if (podip_settled(&w->stamp, w->read_at))
             printf("read, in force\n");
         else
-            printf("read, in force for programs that start now; changed in the last " PODIP_STR(
-                PODIP_SETTLE) " seconds, so programs already running keep what they read until "
-                              "it has not changed for " PODIP_STR(PODIP_SETTLE) " seconds\n");
+            printf("read, in force for programs that start now; changed in the last %d seconds, "
+                   "so programs already running keep what they read until it has not changed "
+                   "for %d seconds\n",
+                   PODIP_SETTLE, PODIP_SETTLE);
         return;
     case PODIP_KEEP:
         if (w->status == PODIP_FILE_UNREADABLE) {
