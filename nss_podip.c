@@ -48,10 +48,11 @@ static enum nss_status report(enum result r, int *errnop, int *h_errnop)
     return contract[r].status;
 }
 
-/* The outcome as an answer to a lookup of FAMILY (AF_UNSPEC: any). */
-static enum result result_for(const struct podip_outcome *o, int family)
+/* NAME classified under the snapshot in force into *O and *TTL, as the
+ * answer to a lookup of FAMILY (AF_UNSPEC: any). */
+static enum result lookup(const char *name, int family, struct podip_outcome *o, uint32_t *ttl)
 {
-    switch (o->kind) {
+    switch (podip_snapshot_classify(name, o, ttl)) {
     case PODIP_ADDRESS:
         return family == AF_UNSPEC || family == o->family ? RESULT_ANSWER : RESULT_NODATA;
     case PODIP_NODATA:
@@ -162,8 +163,7 @@ static enum nss_status gethostbyname3(const char *name, int af, struct hostent *
 
     struct podip_outcome o;
     uint32_t ttl;
-    podip_snapshot_classify(name, &o, &ttl);
-    enum result r = result_for(&o, af);
+    enum result r = lookup(name, af, &o, &ttl);
     if (r == RESULT_ANSWER)
         r = pack_hostent(name, &o, result, buffer, buflen);
     if (r == RESULT_ANSWER) {
@@ -202,8 +202,7 @@ EXPORT enum nss_status _nss_podip_gethostbyname4_r(const char *name, struct gaih
 {
     struct podip_outcome o;
     uint32_t ttl;
-    podip_snapshot_classify(name, &o, &ttl);
-    enum result r = result_for(&o, AF_UNSPEC);
+    enum result r = lookup(name, AF_UNSPEC, &o, &ttl);
     if (r == RESULT_ANSWER)
         r = pack_tuple(name, &o, pat, buffer, buflen);
     if (r == RESULT_ANSWER && ttlp != NULL)
