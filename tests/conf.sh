@@ -237,7 +237,8 @@ echo "# reload in one running process, without a restart"
 # edit gives the file a fresh mtime, and the module waits until it is 2 s
 # old (SPEC §6: in force "within about 2 s of the last write").
 reload() {
-    "$probe" "$module" wait 5000 "$3" "$4" >"$tmp/probe.out" &
+    : >"$tmp/probe.out" # emptied now: the child could start after wait_for reads it
+    "$probe" "$module" wait 5000 "$3" "$4" >>"$tmp/probe.out" &
     pid=$!
     wait_for 5 grep -q '^first:' "$tmp/probe.out"
     start=$(date +%s%N)
@@ -259,7 +260,8 @@ reload "resolv.conf changed (detect-zones)" \
     10-1-2-3.default.pod.corp.test "10.1.2.3 ttl=7"
 set_resolv "$pod_resolv"
 rm -f "$conf"
-"$probe" glibc wait 5000 10-1-2-3.default.pod.a.test 10.1.2.3 >"$tmp/probe.out" &
+: >"$tmp/probe.out"
+"$probe" glibc wait 5000 10-1-2-3.default.pod.a.test 10.1.2.3 >>"$tmp/probe.out" &
 pid=$!
 wait_for 5 grep -q '^first:' "$tmp/probe.out"
 set_conf "zone a.test"

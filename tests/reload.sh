@@ -76,7 +76,10 @@ probe() {
 # acts when the probe says "ready" (wait_ready N: the Nth time), then calls
 # verdict DESC to collect the result.
 background() {
-    timeout 60 "$probe" "$trap_module" steps "$@" >"$tmp/probe.out" 2>&1 &
+    # emptied here, not by the child's redirection: wait_ready could read the
+    # last probe's "ready" lines before the child ran
+    : >"$tmp/probe.out"
+    timeout 60 "$probe" "$trap_module" steps "$@" >>"$tmp/probe.out" 2>&1 &
     bg=$!
 }
 ready_count() { [ "$(grep -c '^ready$' "$tmp/probe.out")" -ge "$1" ]; }
@@ -201,10 +204,11 @@ for clock in "1970-01-01 00:00:00" "@1970-01-01 00:00:00"; do
     sed 's/^/  /' "$tmp/probe.out"
 done
 echo "+0" >"$tmp/faketime"
+: >"$tmp/probe.out" # emptied before the probe starts (see background)
 ft FAKETIME_TIMESTAMP_FILE="$tmp/faketime" FAKETIME_NO_CACHE=1 \
     timeout 60 "$probe" "$trap_module" steps lookup "$inside" "$(ans)" \
     ready until 4000 "$inside" "$(ans 11)" ready until 4000 "$inside" "$(ans 12)" \
-    ready until 4000 "$inside" "$(ans 13)" >"$tmp/probe.out" 2>&1 &
+    ready until 4000 "$inside" "$(ans 13)" >>"$tmp/probe.out" 2>&1 &
 bg=$!
 wait_ready 1
 echo "-3600" >"$tmp/faketime"
