@@ -15,7 +15,11 @@
 
 #define EXPORT __attribute__((visibility("default")))
 
+/* glibc 2.33 and later declare the entry points, so the compiler checks
+ * ours against them; the portable build's glibc 2.31 does not. */
+#ifdef NSS_DECLARE_MODULE_FUNCTIONS
 NSS_DECLARE_MODULE_FUNCTIONS(podip)
+#endif
 
 enum result {
     RESULT_ANSWER,
