@@ -3,7 +3,12 @@
  * show what is in force (nss-podip(8)). It asks the module's own rules
  * (libpodip): what it prints of a name is the classifier's outcome, worded. */
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <gnu/libc-version.h>
+#include <netdb.h>
+#include <nss.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,13 +16,15 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "podip_name.h"
+#include "podip_nsswitch.h"
 #include "podip_watch.h"
 
 #define NSSWITCH_PATH "/etc/nsswitch.conf"
-#define HOSTS_LINE "hosts: files podip [NOTFOUND=return] dns"
+#define MODULE "libnss_podip.so.2" /* the name NSS loads for "podip" */
 
 static struct podip_parser parser;
 static char chunk[65536];
@@ -401,137 +408,87 @@ static void count_problem(void *ctx, unsigned line, const char *reason, const ch
     ++*(unsigned *)ctx;
 }
 
-enum action { CONTINUE, RETURN };
-enum nss_state { SUCCESS, NOTFOUND, UNAVAIL, TRYAGAIN };
-
-struct source {
-    char name[32];
-    enum action on[4];
-};
-
-/* Apply one "[...]" action list (its text without brackets) to SRC. */
-static void apply_actions(struct source *src, char *text)
+/* The whole of the small text file PATH into BUF: its length, or -1 with
+ * errno set (EFBIG: SIZE bytes or more). */
+static ssize_t read_text(const char *path, char *buf, size_t size)
 {
-    static const char *states[] = {"success", "notfound", "unavail", "tryagain"};
-    /* "NOTFOUND = return" is one item: drop blanks around '=' */
-    char *w = text;
-    for (char *r = text; *r != '\0'; r++) {
-        if ((*r == ' ' || *r == '\t') && (r[1] == '=' || (w > text && w[-1] == '=')))
-            continue;
-        *w++ = *r;
-    }
-    *w = '\0';
-    for (char *item = strtok(text, " \t"); item != NULL; item = strtok(NULL, " \t")) {
-        bool negate = item[0] == '!';
-        char *eq = strchr(item, '=');
-        if (eq == NULL)
-            continue;
-        *eq = '\0';
-        enum action act = strcasecmp(eq + 1, "return") == 0 ? RETURN : CONTINUE;
-        for (int s = 0; s < 4; s++)
-            if ((strcasecmp(item + negate, states[s]) == 0) != negate)
-                src->on[s] = act;
-    }
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    size_t len = 0;
+    ssize_t got;
+    while ((got = read(fd, buf + len, size - len)) > 0 && (len += (size_t)got) < size)
+        ;
+    int err = got < 0 ? errno : len == size ? EFBIG : 0;
+    close(fd);
+    errno = err;
+    return err == 0 ? (ssize_t)len : -1;
 }
 
-/* Parse the services of a hosts line into SRC; returns how many. */
-static unsigned parse_hosts(char *line, struct source *src, unsigned max)
+/* Warn of what keeps the hosts line (its services, N bytes) from SPEC §5;
+ * what glibc makes of it. */
+static struct podip_hosts_verdict judge_hosts(const char *services, size_t n)
 {
-    unsigned n = 0;
-    char *p = line;
-    while (*p != '\0') {
-        p += strspn(p, " \t");
-        if (*p == '[') {
-            char *end = strchr(p, ']');
-            if (end == NULL)
-                break;
-            *end = '\0';
-            if (n > 0)
-                apply_actions(&src[n - 1], p + 1);
-            p = end + 1;
-        } else if (*p != '\0') {
-            size_t len = strcspn(p, " \t[");
-            if (n < max) {
-                snprintf(src[n].name, sizeof src[n].name, "%.*s", (int)len, p);
-                src[n].on[SUCCESS] = RETURN;
-                src[n].on[NOTFOUND] = src[n].on[UNAVAIL] = src[n].on[TRYAGAIN] = CONTINUE;
-                n++;
-            }
-            p += len;
-        }
+    struct podip_hosts_verdict v = podip_hosts_judge(services, n);
+    if (!v.named) {
+        warn("podip is not on the hosts line, so the module is never asked; add it before "
+             "dns: " PODIP_HOSTS_LINE);
+        return v;
     }
-    return n;
+    if (v.ahead != NULL && v.ahead_returns) {
+        warn("podip sits behind %s, which returns unless it is unavailable: podip is never "
+             "reached while %s works; move podip before it",
+             v.ahead, v.ahead);
+        return v;
+    }
+    if (v.ahead != NULL)
+        warn("podip sits after %s: pod names are sent to the network first; move podip before it",
+             v.ahead);
+    if (v.notfound_goes_on)
+        warn("podip lacks [NOTFOUND=return]: names it knows do not exist still go on to DNS "
+             "(as several queries, with ndots:5)");
+    if (v.unavail_returns)
+        warn("podip returns on UNAVAIL: every name that is not a pod name stops there and is "
+             "never looked up in DNS");
+    return v;
 }
 
-/* The first hosts line of nsswitch.conf into HOSTS; how many there are. */
-static unsigned read_hosts_line(FILE *f, char *hosts, size_t size)
+/* Whether this glibc loads the module by name, as NSS does: from where
+ * its own search path finds it. If not, dlerror's reason in WHY. */
+static bool module_loads(char *why, size_t size)
 {
-    char line[4096];
-    unsigned found = 0;
-    while (fgets(line, sizeof line, f) != NULL) {
-        size_t end = strcspn(line, "#\n");
-        while (end > 0 && (line[end - 1] == ' ' || line[end - 1] == '\t'))
-            end--;
-        line[end] = '\0';
-        char *p = line + strspn(line, " \t");
-        if (strncmp(p, "hosts", 5) != 0)
-            continue;
-        p += 5 + strspn(p + 5, " \t");
-        if (*p == ':' && found++ == 0)
-            snprintf(hosts, size, "%s", p + 1 + strspn(p + 1, " \t"));
+    void *module = dlopen(MODULE, RTLD_NOW | RTLD_LOCAL);
+    if (module == NULL) {
+        snprintf(why, size, "%s", dlerror());
+        return false;
     }
-    return found;
+    dlclose(module);
+    return true;
 }
 
 static void check_nsswitch(void)
 {
-    static const char missing[] = "podip is not on the hosts line, so the module is never "
-                                  "asked; add it before dns: " HOSTS_LINE;
-    FILE *f = fopen(NSSWITCH_PATH, "re");
-    if (f == NULL) {
+    static char text[65536];
+    ssize_t len = read_text(NSSWITCH_PATH, text, sizeof text);
+    if (len < 0) {
         printf("%s: cannot be read: %s\n", NSSWITCH_PATH, strerror(errno));
         warn("without a hosts line naming podip, the module is never asked");
         return;
     }
-    char hosts[4096] = "";
-    unsigned found = read_hosts_line(f, hosts, sizeof hosts);
-    fclose(f);
+    size_t at, n;
+    unsigned found = podip_hosts_find(text, (size_t)len, &at, &n);
     if (found == 0) {
-        printf("%s: no hosts line (glibc then uses \"dns [!UNAVAIL=return] files\")\n",
-               NSSWITCH_PATH);
-        warn("%s", missing);
+        printf("%s: no hosts line (glibc then uses \"" PODIP_HOSTS_DEFAULT "\")\n", NSSWITCH_PATH);
+        judge_hosts(PODIP_HOSTS_DEFAULT, strlen(PODIP_HOSTS_DEFAULT));
         return;
     }
-    printf("%s: hosts: %s\n", NSSWITCH_PATH, hosts);
+    printf("%s: hosts: %.*s\n", NSSWITCH_PATH, (int)n, text + at);
     if (found > 1)
         warn("more than one hosts line: glibc uses the first");
-
-    struct source src[32];
-    unsigned n = parse_hosts(hosts, src, 32), at = 0;
-    while (at < n && strcmp(src[at].name, "podip") != 0)
-        at++;
-    if (at == n) {
-        warn("%s", missing);
-        return;
-    }
-    for (unsigned i = 0; i < at; i++) {
-        if (strcmp(src[i].name, "dns") != 0 && strcmp(src[i].name, "resolve") != 0)
-            continue;
-        if (src[i].on[NOTFOUND] == RETURN && src[i].on[SUCCESS] == RETURN) {
-            warn("podip sits behind %s, which returns unless it is unavailable: podip is never "
-                 "reached while %s works; move podip before it",
-                 src[i].name, src[i].name);
-            return;
-        }
-        warn("podip sits after %s: pod names are sent to the network first; move podip before it",
-             src[i].name);
-    }
-    if (src[at].on[NOTFOUND] != RETURN)
-        warn("podip lacks [NOTFOUND=return]: names it knows do not exist still go on to DNS "
-             "(as several queries, with ndots:5)");
-    if (src[at].on[UNAVAIL] == RETURN)
-        warn("podip returns on UNAVAIL: every name that is not a pod name stops there and is "
-             "never looked up in DNS");
+    char why[512];
+    if (judge_hosts(text + at, n).named && !module_loads(why, sizeof why))
+        warn("the hosts line names podip, but glibc %s cannot load " MODULE ": %s",
+             gnu_get_libc_version(), why);
 }
 
 /* The settings of CONF, the snapshot in force. */
@@ -605,12 +562,123 @@ static int cmd_status(void)
     return nwarnings > 0 ? 1 : 0;
 }
 
+/* nss-podip setup [--output FILE] (SPEC §8) */
+
+__attribute__((format(printf, 1, 2))) static int setup_failed(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("nss-podip setup: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return 1;
+}
+
+/* TEXT into PATH: an existing file keeps its mode, a new one is 0644
+ * whatever the umask (programs of every user read nsswitch.conf). */
+static bool write_text(const char *path, const char *text, size_t len)
+{
+    int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT) {
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd >= 0 && fchmod(fd, 0644) != 0) {
+            close(fd);
+            return false;
+        }
+    }
+    if (fd < 0)
+        return false;
+    for (size_t done = 0; done < len;) {
+        ssize_t n = write(fd, text + done, len - done);
+        if (n < 0 && errno != EINTR) {
+            close(fd);
+            return false;
+        }
+        done += n > 0 ? (size_t)n : 0;
+    }
+    return close(fd) == 0;
+}
+
+/* What glibc answers for NAME (a dashed IPv4 address) through podip alone,
+ * and what the rules give under CONF, in words; whether they agree. */
+static bool module_answers(const char *name, const struct podip_conf *conf, char *answer,
+                           char *want, size_t size)
+{
+    struct podip_outcome o;
+    enum podip_kind kind = podip_classify(name, conf, &o);
+    char text[INET6_ADDRSTRLEN];
+    snprintf(want, size, "%s",
+             kind == PODIP_ADDRESS    ? inet_ntop(o.family, o.addr, text, sizeof text)
+             : kind == PODIP_NXDOMAIN ? "no such name"
+             : kind == PODIP_NODATA   ? "no address"
+                                      : "nothing: the name is passed on");
+
+    __nss_configure_lookup("hosts", "podip");
+    struct hostent h, *res = NULL;
+    char buf[1024];
+    int herr = 0;
+    gethostbyname2_r(name, AF_INET, &h, buf, sizeof buf, &res, &herr);
+    if (res != NULL)
+        snprintf(answer, size, "%s", inet_ntop(h.h_addrtype, h.h_addr, text, sizeof text));
+    else
+        snprintf(answer, size, "%s",
+                 herr == HOST_NOT_FOUND ? "no such name"
+                 : herr == NO_DATA      ? "no address"
+                                        : "nothing: podip did not answer (h_errno NO_RECOVERY)");
+    return strcmp(answer, want) == 0;
+}
+
+/* This image's nsswitch.conf with podip placed on its hosts line, written
+ * to OUTPUT; then proof, with this glibc, that the module loads and
+ * answers a pod name as its rules say. One line either way. */
+static int cmd_setup(const char *output)
+{
+    static char text[65536], placed[sizeof text + 128];
+    ssize_t len = read_text(NSSWITCH_PATH, text, sizeof text);
+    if (len < 0 && errno != ENOENT)
+        return setup_failed("%s: cannot be read: %s", NSSWITCH_PATH, strerror(errno));
+    size_t n = podip_hosts_place(text, len < 0 ? 0 : (size_t)len, placed, sizeof placed);
+    if (!write_text(output, placed, n))
+        return setup_failed("%s: cannot be written: %s", output, strerror(errno));
+    size_t at, hn;
+    podip_hosts_find(placed, n, &at, &hn);
+    struct podip_hosts_verdict verdict = judge_hosts(placed + at, hn);
+    if (!podip_hosts_sound(&verdict))
+        return setup_failed("%s: hosts: %.*s: %s", output, (int)hn, placed + at, warnings[0]);
+
+    char why[512];
+    if (!module_loads(why, sizeof why))
+        return setup_failed("glibc %s cannot load " MODULE ": %s", gnu_get_libc_version(), why);
+    static struct podip_conf conf;
+    load(&conf, NULL, NULL);
+    if (state.standing != PODIP_IN_FORCE)
+        return setup_failed("%s is %s: the module answers no name", PODIP_CONF_PATH,
+                            file_problem(state.conf_file.status));
+    char name[PODIP_NAME_MAX + 1], answer[128], want[128];
+    size_t zlen;
+    const char *zone = podip_zone_domain(&conf.zones[0], &zlen);
+    snprintf(name, sizeof name, "10-0-0-1.default.pod.%.*s", (int)zlen, zone);
+    if (!module_answers(name, &conf, answer, want, sizeof answer))
+        return setup_failed("glibc %s loads " MODULE ", but asked %s through it answers %s where "
+                            "the module's rules give %s",
+                            gnu_get_libc_version(), name, answer, want);
+    printf("nss-podip setup: %s: hosts: %.*s; glibc %s loads " MODULE
+           ", and through it answers %s with %s\n",
+           output, (int)hn, placed + at, gnu_get_libc_version(), name, answer);
+    return 0;
+}
+
 static int usage(FILE *to, int status)
 {
     fprintf(to, "usage: nss-podip check [FILE]     validate a configuration file\n"
                 "       nss-podip explain NAME...  how each name is answered, and why\n"
                 "       nss-podip status           the configuration in force, and the hosts "
                 "line\n"
+                "       nss-podip setup [--output FILE]\n"
+                "                                  write nsswitch.conf's hosts line with podip, "
+                "and prove\n"
+                "                                  that this glibc loads the module\n"
                 "See nss-podip(8) and nss-podip.conf(5).\n");
     return status;
 }
@@ -624,6 +692,10 @@ int main(int argc, char **argv)
         return cmd_explain(argc - 2, argv + 2);
     if (strcmp(cmd, "status") == 0 && argc == 2)
         return cmd_status();
+    if (strcmp(cmd, "setup") == 0 && argc == 2)
+        return cmd_setup(NSSWITCH_PATH);
+    if (strcmp(cmd, "setup") == 0 && argc == 4 && strcmp(argv[2], "--output") == 0)
+        return cmd_setup(argv[3]);
     if (strcmp(cmd, "--version") == 0) {
         printf("nss-podip %s\n", PACKAGE_VERSION);
         return 0;

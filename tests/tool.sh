@@ -1,8 +1,10 @@
 #!/bin/bash
 # The nss-podip command (nss-podip(8)): the output and exit status of check,
-# explain and status. Runs as root in a private mount namespace, with a
+# explain, status and setup. Runs as root in a private mount namespace, with a
 # tmpfs over $(sysconfdir) and private /etc/resolv.conf and
-# /etc/nsswitch.conf; the host's files are untouched.
+# /etc/nsswitch.conf; the host's files are untouched. The module status and
+# setup load is the build tree's (LD_LIBRARY_PATH), which reads the same
+# $(sysconfdir)/nss-podip.conf as the command.
 set -u
 . "${top_srcdir:-.}/tests/lib.sh"
 need_root
@@ -12,6 +14,7 @@ conf_dir=${sysconfdir:?sysconfdir not set: run through make check}
 conf=$conf_dir/nss-podip.conf
 tool=$build/nss-podip
 src=${top_srcdir:-.}
+export LD_LIBRARY_PATH=$libs
 [ -d "$conf_dir" ] || mkdir -p "$conf_dir"
 mount -t tmpfs -o mode=755 podip-conf "$conf_dir" || { echo "FAIL: cannot mount a tmpfs on $conf_dir"; exit 1; }
 etc_file resolv.conf "search default.svc.corp.test svc.corp.test corp.test"
@@ -262,5 +265,74 @@ warning: podip returns on UNAVAIL: every name that is not a pod name stops there
 check "status: no hosts line; exit 1" 1 "/etc/nsswitch.conf: no hosts line (glibc then uses \"dns [!UNAVAIL=return] files\")
 warning: podip is not on the hosts line, so the module is never asked; add it before dns: hosts: files podip [NOTFOUND=return] dns" \
     hosts_status "passwd: files"
+fill=$(seq -f 's%g' 31 | paste -sd' ')
+check "status: podip the 32nd service; the 34th's actions are not podip's" 0 \
+    "/etc/nsswitch.conf: hosts: $fill podip [NOTFOUND=return] x y [UNAVAIL=return] dns" \
+    hosts_status "hosts: $fill podip [NOTFOUND=return] x y [UNAVAIL=return] dns"
+# broken CMD...: CMD where the module found first is one this glibc cannot
+# load, an empty file
+mkdir "$tmp/broken" && : >"$tmp/broken/libnss_podip.so.2"
+broken() { LD_LIBRARY_PATH=$tmp/broken "$@"; }
+check "status: podip named, but glibc cannot load the module: why; exit 1" 1 \
+    "/etc/nsswitch.conf: hosts: files podip [NOTFOUND=return] dns
+warning: the hosts line names podip, but glibc $(getconf GNU_LIBC_VERSION | cut -d' ' -f2) cannot load libnss_podip.so.2: $tmp/broken/libnss_podip.so.2: file too short" \
+    broken hosts_status "hosts: files podip [NOTFOUND=return] dns"
+
+echo "# setup"
+glibc=$(getconf GNU_LIBC_VERSION | cut -d' ' -f2)
+probe=10-0-0-1.default.pod.cluster.local
+# setup_run IMAGE_NSSWITCH ARG...: setup with /etc/nsswitch.conf reading
+# IMAGE_NSSWITCH; its standard output, then what it wrote (FILE: the
+# --output, else /etc/nsswitch.conf). Its standard error goes to
+# $tmp/setup.err.
+setup_run() {
+    set_nsswitch "$1"
+    shift
+    rc=0
+    (umask 077 && "$tool" setup "$@") 2>"$tmp/setup.err" || rc=$?
+    cat "${2:-/etc/nsswitch.conf}"
+    return "$rc"
+}
+rm -f "$conf"
+check "setup --output FILE: the image's file with podip placed, every other line kept" 0 \
+    "nss-podip setup: $tmp/ns: hosts: files podip [NOTFOUND=return] dns myhostname; glibc $glibc loads libnss_podip.so.2, and through it answers $probe with 10.0.0.1
+passwd: files
+hosts: files podip [NOTFOUND=return] dns myhostname # Red Hat's
+group: files" \
+    setup_run $'passwd: files\nhosts: files dns myhostname # Red Hat\'s\ngroup: files' --output "$tmp/ns"
+check "setup --output FILE: mode 0644 whatever the umask" 0 "644" stat -c %a "$tmp/ns"
+check "setup --output FILE: the image's own file is untouched" 0 \
+    $'passwd: files\nhosts: files dns myhostname # Red Hat\'s\ngroup: files' cat /etc/nsswitch.conf
+check "setup: /etc/nsswitch.conf in place (a Dockerfile's RUN line)" 0 \
+    "nss-podip setup: /etc/nsswitch.conf: hosts: podip [NOTFOUND=return] dns [!UNAVAIL=return] files; glibc $glibc loads libnss_podip.so.2, and through it answers $probe with 10.0.0.1
+passwd: files
+hosts: podip [NOTFOUND=return] dns [!UNAVAIL=return] files" setup_run "passwd: files"
+check "setup: a file already set up is kept byte for byte" 0 \
+    "nss-podip setup: /etc/nsswitch.conf: hosts: podip [NOTFOUND=return] dns [!UNAVAIL=return] files; glibc $glibc loads libnss_podip.so.2, and through it answers $probe with 10.0.0.1
+passwd: files
+hosts: podip [NOTFOUND=return] dns [!UNAVAIL=return] files" setup_run "$(cat /etc/nsswitch.conf)"
+check "setup: an administrator's line naming podip is kept; where it is not SPEC 5's, exit 1" 1 \
+    "hosts: files dns podip" setup_run "hosts: files dns podip"
+check "... with one line: why" 0 \
+    "nss-podip setup: /etc/nsswitch.conf: hosts: files dns podip: podip sits after dns: pod names are sent to the network first; move podip before it" \
+    cat "$tmp/setup.err"
+check "setup: a module this glibc cannot load: exit 1" 1 "hosts: files podip [NOTFOUND=return] dns" \
+    broken setup_run "hosts: files dns"
+check "... with one line: why" 0 \
+    "nss-podip setup: glibc $glibc cannot load libnss_podip.so.2: $tmp/broken/libnss_podip.so.2: file too short" \
+    cat "$tmp/setup.err"
+settled_conf "allow 10.42.0.0/16"
+check "setup: the configuration's allow refuses the probe: its NXDOMAIN is an answer too" 0 \
+    "nss-podip setup: /etc/nsswitch.conf: hosts: files podip [NOTFOUND=return] dns; glibc $glibc loads libnss_podip.so.2, and through it answers $probe with no such name" \
+    "$tool" setup
+chmod 666 "$conf"
+check "setup: a refused configuration: the module answers nothing; exit 1" 1 \
+    "hosts: files podip [NOTFOUND=return] dns" setup_run "$(cat /etc/nsswitch.conf)"
+check "... with one line: why" 0 \
+    "nss-podip setup: $conf is writable by its group or by others: the module answers no name" \
+    cat "$tmp/setup.err"
+rm -f "$conf"
+check "setup --output with no FILE: usage, exit 2" 2 "" "$tool" setup --output
+check "setup --output FILE in a folder that is not there: exit 1" 1 "" "$tool" setup --output "$tmp/none/ns"
 
 finish
