@@ -210,31 +210,6 @@ DEB_BUILD_OPTIONS=nocheck run "dpkg-buildpackage $build_arch" env -C "$work/$bui
 
 for a in $arches; do build "$a"; done
 
-# mutated_names COUNT: pod names and names a character or three away from
-# them (inserted, deleted, replaced), the same list every run.
-mutated_names() {
-    awk -v count="$1" 'BEGIN {
-        srand(10)
-        n = split("10-42-2-46.default.pod.cluster.local fd00-10-244--5.default.pod.cluster.local " \
-            "10-42-2-46.default.pod _http._tcp.10-1-2-3.kube-system.pod.cluster.local " \
-            "--ffff-a00-1.default.pod.cluster.local 10--0-1.default.pod.cluster.local " \
-            "default.pod.cluster.local my-svc.default.svc.cluster.local " \
-            "2001-db8-0-0-0-0-0-1.ns-1.pod.cluster.local 255-255-255-255.a.pod.CLUSTER.LOCAL.", seed, " ")
-        alpha = "0123456789abcdefABCDEFxz-.:_"
-        for (i = 0; i < count; i++) {
-            s = seed[int(rand() * n) + 1]
-            for (e = int(rand() * 4); e > 0; e--) {
-                p = int(rand() * rand() * (length(s) + 1)) # most often in the address
-                c = substr(alpha, int(rand() * length(alpha)) + 1, 1)
-                k = int(rand() * 3)
-                if (k == 0) s = substr(s, 1, p) c substr(s, p + 1)
-                else if (k == 1) s = substr(s, 1, p - 1) substr(s, p + 1)
-                else s = substr(s, 1, p - 1) c substr(s, p + 1)
-            }
-            print s
-        }
-    }'
-}
 # Every build classifies as this machine's does: the same bytes out of
 # nss-podip explain (the module's own classifier) for each name, so a load
 # that depends on byte order or word size shows here (s390x is big-endian).

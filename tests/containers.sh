@@ -37,16 +37,6 @@ top_srcdir=$src
 # shellcheck source=tests/roots.sh
 . "$src/tests/roots.sh" # spawn, reap, kill_spawned
 
-# arches DIR: the architectures DIR holds both packages of, one a line.
-arches() {
-    local f a
-    for f in "$1"/libnss-podip_*.deb; do
-        [ -e "$f" ] || continue
-        a=${f##*_} && a=${a%.deb}
-        compgen -G "$1/nss-podip_*_$a.deb" >/dev/null && echo "$a"
-    done
-}
-
 mode=${1:-}
 [ "$mode" = in-namespaces ] || mode=outside
 
@@ -94,25 +84,8 @@ if [ "$mode" = outside ]; then
         echo "FAIL: cannot build tests/clients/lookup.c"; exit 1
     fi
 
-    # The packages, as tests/package.sh and tests/arch.sh copy them in
-    # (each .deb renamed into place whole).
-    # (the list taken whole first: grep -q leaving a pipe early would kill
-    # arches with SIGPIPE, a failure under pipefail)
-    have_debs() {
-        local a list
-        list=$(arches "$debs")
-        for a in amd64 i386 arm64; do grep -qx "$a" <<<"$list" || return 1; done
-    }
     t0=$SECONDS
-    until have_debs || [ -e "$debs/builds-finished" ] ||
-        [ $((SECONDS - t0)) -ge "${CONTAINERS_WAIT:-0}" ]; do
-        sleep 1
-    done
-    if ! have_debs; then
-        echo "FAIL: $debs does not hold libnss-podip and nss-podip for amd64, i386 and arm64:"
-        ls -l "$debs"
-        exit 1
-    fi
+    await_debs "$debs" "${CONTAINERS_WAIT:-0}" amd64 i386 arm64 || exit 1
     waited=$((SECONDS - t0))
     echo "--- the packages are there ($SECONDS s, $waited s of them waiting)"
 

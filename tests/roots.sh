@@ -83,6 +83,67 @@ lintian_check() {
     fi
 }
 
+# arches DIR: the architectures DIR holds both packages of, one a line.
+arches() {
+    local f a
+    for f in "$1"/libnss-podip_*.deb; do
+        [ -e "$f" ] || continue
+        a=${f##*_} && a=${a%.deb}
+        compgen -G "$1/nss-podip_*_$a.deb" >/dev/null && echo "$a"
+    done
+}
+
+# debs_there DIR ARCH...: whether DIR holds both packages of each ARCH.
+# (the list taken whole first: grep -q leaving a pipe early would kill
+# arches with SIGPIPE, a failure under pipefail)
+debs_there() {
+    local list a
+    list=$(arches "$1")
+    shift
+    for a; do grep -qx "$a" <<<"$list" || return 1; done
+}
+# await_debs DIR SECONDS ARCH...: wait up to SECONDS for DIR to hold both
+# packages of each ARCH, as publish_debs puts them there (tests/run-all.sh
+# runs the tests that build them beside those that use them); a file
+# DIR/builds-finished ends the wait. A FAIL line when they are not there.
+await_debs() {
+    local dir=$1 seconds=$2 t0=$SECONDS
+    shift 2
+    until debs_there "$dir" "$@" || [ -e "$dir/builds-finished" ] ||
+        [ $((SECONDS - t0)) -ge "$seconds" ]; do
+        sleep 1
+    done
+    debs_there "$dir" "$@" && return 0
+    echo "FAIL: $dir does not hold libnss-podip and nss-podip for $*:"
+    ls -l "$dir"
+    return 1
+}
+
+# mutated_names COUNT: pod names and names a character or three away from
+# them (inserted, deleted, replaced), the same list every run.
+mutated_names() {
+    awk -v count="$1" 'BEGIN {
+        srand(10)
+        n = split("10-42-2-46.default.pod.cluster.local fd00-10-244--5.default.pod.cluster.local " \
+            "10-42-2-46.default.pod _http._tcp.10-1-2-3.kube-system.pod.cluster.local " \
+            "--ffff-a00-1.default.pod.cluster.local 10--0-1.default.pod.cluster.local " \
+            "default.pod.cluster.local my-svc.default.svc.cluster.local " \
+            "2001-db8-0-0-0-0-0-1.ns-1.pod.cluster.local 255-255-255-255.a.pod.CLUSTER.LOCAL.", seed, " ")
+        alpha = "0123456789abcdefABCDEFxz-.:_"
+        for (i = 0; i < count; i++) {
+            s = seed[int(rand() * n) + 1]
+            for (e = int(rand() * 4); e > 0; e--) {
+                p = int(rand() * rand() * (length(s) + 1)) # most often in the address
+                c = substr(alpha, int(rand() * length(alpha)) + 1, 1)
+                k = int(rand() * 3)
+                if (k == 0) s = substr(s, 1, p) c substr(s, p + 1)
+                else if (k == 1) s = substr(s, 1, p - 1) substr(s, p + 1)
+                else s = substr(s, 1, p - 1) c substr(s, p + 1)
+            }
+            print s
+        }
+    }'
+}
 # publish_debs DEB...: with DEBS_OUT set (tests/run-all.sh), copy each DEB
 # there, renamed into place whole: tests/containers.sh builds from them.
 publish_debs() {
