@@ -38,10 +38,14 @@ done
 # mmdebstrap and dpkg-deb, a C program built for amd64 and i386, a logging
 # dnsmasq
 containers="podman runc containernetworking-plugins mmdebstrap dpkg-dev gcc crossbuild-essential-i386 dnsmasq-base util-linux iproute2"
+# the portable build (contrib/portable.sh, tests/portable.sh): a bullseye
+# root by mmdebstrap, arm64 run by qemu-user, readelf (binutils), python3's
+# getaddrinfo
+portable="mmdebstrap qemu-user-static binutils python3 util-linux dpkg-dev"
 # Real programs (tests/clients.sh, run by package.sh): their packages go into
 # package.sh's roots (tests/clients.sh mmdebstrap-args); on this machine it
 # needs only unshare, ip and chroot, listed above.
-packages="$build $style $integration $reload $sanitizers $configuration $robustness $benchmark $package $sbuild $containers $cross"
+packages="$build $style $integration $reload $sanitizers $configuration $robustness $benchmark $package $sbuild $containers $portable $cross"
 # `install-deps.sh build` installs only what building the module needs (tests/demo.sh)
 if [ "${1:-}" = build ]; then
     packages="$build"
