@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "podip_inject.h"
 #include "podip_name.h"
 #include "podip_watch.h"
 
@@ -611,6 +612,9 @@ static int usage(FILE *to, int status)
                 "       nss-podip explain NAME...  how each name is answered, and why\n"
                 "       nss-podip status           the configuration in force, and the hosts "
                 "line\n"
+                "       nss-podip inject [--image REF] [--config-map NAME] [FILE...]\n"
+                "                                  add podip to the pod templates of Kubernetes "
+                "manifests\n"
                 "See nss-podip(8) and nss-podip.conf(5).\n");
     return status;
 }
@@ -624,6 +628,8 @@ int main(int argc, char **argv)
         return cmd_explain(argc - 2, argv + 2);
     if (strcmp(cmd, "status") == 0 && argc == 2)
         return cmd_status();
+    if (strcmp(cmd, "inject") == 0)
+        return podip_inject_command(argc - 1, argv + 1);
     if (strcmp(cmd, "--version") == 0) {
         printf("nss-podip %s\n", PACKAGE_VERSION);
         return 0;

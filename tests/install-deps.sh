@@ -2,7 +2,7 @@
 # Install every Debian 12 package the build and the tests need (as root).
 # Each area of the project lists its own packages here.
 set -eu
-build="autoconf automake libtool pkgconf make gcc libc6-dev libcmocka-dev"
+build="autoconf automake libtool pkgconf make gcc libc6-dev libcmocka-dev libyaml-dev"
 integration="iproute2 util-linux curl iputils-ping dnsmasq-base python3 strace gdb"
 sanitizers="clang libclang-rt-14-dev"
 # configuration tests: man -l renders the pages (man-db, groff-base); strace -c
@@ -31,7 +31,7 @@ cross_arches="arm64 armhf i386 s390x ppc64el"
 cross="qemu-user-static arch-test"
 for a in $cross_arches; do
     # the C library for the cross compiler is only a Recommends of it
-    cross="$cross crossbuild-essential-$a libc6-dev-$a-cross libcmocka-dev:$a pkgconf:$a"
+    cross="$cross crossbuild-essential-$a libc6-dev-$a-cross libcmocka-dev:$a libyaml-dev:$a pkgconf:$a"
 done
 # image recipes (tests/containers.sh): podman with runc (crun refuses this
 # machine's mixed cgroup hierarchy) and CNI's plugins, base images made by
