@@ -4,6 +4,8 @@
 set -eu
 build="autoconf automake libtool pkgconf make gcc libc6-dev libcmocka-dev libyaml-dev"
 integration="iproute2 util-linux curl iputils-ping dnsmasq-base python3 strace gdb"
+# nss-podip inject (tests/inject.sh): its output read back by PyYAML
+inject="python3 python3-yaml"
 sanitizers="clang libclang-rt-14-dev"
 # configuration tests: man -l renders the pages (man-db, groff-base); strace -c
 configuration="man-db groff-base strace util-linux"
@@ -41,7 +43,7 @@ containers="podman runc containernetworking-plugins mmdebstrap dpkg-dev gcc cros
 # Real programs (tests/clients.sh, run by package.sh): their packages go into
 # package.sh's roots (tests/clients.sh mmdebstrap-args); on this machine it
 # needs only unshare, ip and chroot, listed above.
-packages="$build $style $integration $reload $sanitizers $configuration $robustness $benchmark $package $sbuild $containers $cross"
+packages="$build $style $integration $inject $reload $sanitizers $configuration $robustness $benchmark $package $sbuild $containers $cross"
 # `install-deps.sh build` installs only what building the module needs (tests/demo.sh)
 if [ "${1:-}" = build ]; then
     packages="$build"
