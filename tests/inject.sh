@@ -198,7 +198,8 @@ assert given == out, "\n".join(map(repr, given + out))
 EOF
 }
 for input in pod.yaml deployment.yaml shared-image.yaml cronjob.yaml list.yaml workloads.yaml \
-    pod.json anchors.yaml other-kinds.yaml pod.injected.yaml pod.config-map.yaml; do
+    pod.json anchors.yaml other-kinds.yaml other-kinds-meaning.yaml pod.injected.yaml \
+    pod.config-map.yaml; do
     inject --image "$ref" "$dir/$input" >"$tmp/out.yaml"
     check "$input" 0 "" read_back "$dir/$input" "$tmp/out.yaml" "$ref" ""
     inject --image other:2 --config-map podip-settings "$dir/$input" >"$tmp/out.yaml"
