@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,8 +119,8 @@ struct node {
     bool flow;            /* a collection written in flow style */
     const char *tag;      /* as the parser resolved it; NULL where none was written */
     const char *anchor;   /* the anchor it defines; an alias: the one it names */
-    const char *text;     /* a scalar's value: LEN bytes, NUL included */
-    size_t len;           /* (a NUL follows, for the messages) */
+    const char *text;     /* a scalar's value: LEN bytes (a NUL among them is the value's), */
+    size_t len;           /* then a NUL */
     bool plain_implicit;  /* a scalar: its tag may be left out when plain */
     bool quoted_implicit; /* ... when quoted */
     bool implicit;        /* a collection: its tag may be left out */
@@ -143,11 +142,9 @@ struct chunk {
     max_align_t data[];
 };
 
-/* The parts of parts_yaml, and where the mounts and then config-mount mount. */
+/* The parts of parts_yaml. */
 struct parts {
     const struct node *volume, *config_volume, *mounts, *config_mount, *copy, *setup;
-    const char *paths[4];
-    unsigned npaths;
 };
 
 /* One run of podip_inject: the nodes' memory, what is being read, the error. */
@@ -405,16 +402,15 @@ static bool next_event(struct reader *rd)
     return yaml_parser_parse(&rd->parser, &rd->event) || parse_error(rd);
 }
 
-static bool define_anchor(struct reader *rd, struct node *n, const yaml_char_t *name)
+static void define_anchor(struct reader *rd, struct node *n, const yaml_char_t *name)
 {
     if (name == NULL)
-        return true;
+        return;
     struct anchor *a = alloc(rd->run, sizeof *a);
     n->anchor = a->name = copy_text(rd->run, name, strlen((const char *)name));
     a->node = n;
     a->next = rd->anchors;
     rd->anchors = a;
-    return true;
 }
 
 static bool resolve_alias(struct reader *rd, struct node *n, const yaml_char_t *name)
@@ -709,9 +705,6 @@ static bool read_parts(struct run *r)
     p->config_mount = get(doc->root, "config-mount");
     p->copy = get(doc->root, "copy");
     p->setup = get(doc->root, "setup");
-    for (const struct node *m = p->mounts->first; m != NULL; m = m->next)
-        p->paths[p->npaths++] = get(m, "mountPath")->text;
-    p->paths[p->npaths++] = get(p->config_mount, "mountPath")->text;
     return true;
 }
 
@@ -871,6 +864,15 @@ static unsigned image_number(struct run *r, struct image **images, const struct 
     return k;
 }
 
+/* Whether podip mounts something at PATH in the pod's containers. */
+static bool podip_mounts_at(const struct run *r, const char *path)
+{
+    for (const struct node *m = r->parts.mounts->first; m != NULL; m = m->next)
+        if (is_text(get(m, "mountPath"), path))
+            return true;
+    return r->options->config_map != NULL && is_text(get(r->parts.config_mount, "mountPath"), path);
+}
+
 /* How a message names container N: container "web", or by its place. */
 static const char *container_name(struct run *r, const struct node *n, const char *path,
                                   const char *list, unsigned i)
@@ -904,12 +906,9 @@ static bool check_container(struct run *r, const struct node *n, const char *pat
         if (!is_string(path_node) || ours(r, m))
             continue;
         const char *at = clean_path(r, path_node);
-        unsigned npaths = r->parts.npaths - (r->options->config_map == NULL);
-        for (unsigned p = 0; p < npaths; p++)
-            if (strcmp(at, r->parts.paths[p]) == 0)
-                return fail(r, &path_node->mark,
-                            "%s already mounts a volume at %s, where podip mounts its own", name,
-                            at);
+        if (podip_mounts_at(r, at))
+            return fail(r, &path_node->mark,
+                        "%s already mounts a volume at %s, where podip mounts its own", name, at);
     }
     return true;
 }
