@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "podip_inject.h"
 #include "podip_name.h"
 #include "podip_nsswitch.h"
 #include "podip_watch.h"
@@ -679,6 +680,9 @@ static int usage(FILE *to, int status)
                 "                                  write nsswitch.conf's hosts line with podip, "
                 "and prove\n"
                 "                                  that this glibc loads the module\n"
+                "       nss-podip inject [--image REF] [--config-map NAME] [FILE...]\n"
+                "                                  add podip to the pod templates of Kubernetes "
+                "manifests\n"
                 "See nss-podip(8) and nss-podip.conf(5).\n");
     return status;
 }
@@ -696,6 +700,8 @@ int main(int argc, char **argv)
         return cmd_setup(NSSWITCH_PATH);
     if (strcmp(cmd, "setup") == 0 && argc == 4 && strcmp(argv[2], "--output") == 0)
         return cmd_setup(argv[3]);
+    if (strcmp(cmd, "inject") == 0)
+        return podip_inject_command(argc - 1, argv + 1);
     if (strcmp(cmd, "--version") == 0) {
         printf("nss-podip %s\n", PACKAGE_VERSION);
         return 0;

@@ -2,8 +2,10 @@
 # Install every Debian 12 package the build and the tests need (as root).
 # Each area of the project lists its own packages here.
 set -eu
-build="autoconf automake libtool pkgconf make gcc libc6-dev libcmocka-dev"
+build="autoconf automake libtool pkgconf make gcc libc6-dev libcmocka-dev libyaml-dev"
 integration="iproute2 util-linux curl iputils-ping dnsmasq-base python3 strace gdb"
+# nss-podip inject (tests/inject.sh): its output read back by PyYAML
+inject="python3 python3-yaml"
 sanitizers="clang libclang-rt-14-dev"
 # configuration tests: man -l renders the pages (man-db, groff-base); strace -c
 configuration="man-db groff-base strace util-linux"
@@ -31,7 +33,7 @@ cross_arches="arm64 armhf i386 s390x ppc64el"
 cross="qemu-user-static arch-test"
 for a in $cross_arches; do
     # the C library for the cross compiler is only a Recommends of it
-    cross="$cross crossbuild-essential-$a libc6-dev-$a-cross libcmocka-dev:$a pkgconf:$a"
+    cross="$cross crossbuild-essential-$a libc6-dev-$a-cross libcmocka-dev:$a libyaml-dev:$a pkgconf:$a"
 done
 # image recipes (tests/containers.sh): podman with runc (crun refuses this
 # machine's mixed cgroup hierarchy) and CNI's plugins, base images made by
@@ -45,7 +47,7 @@ portable="mmdebstrap qemu-user-static binutils python3 util-linux dpkg-dev"
 # Real programs (tests/clients.sh, run by package.sh): their packages go into
 # package.sh's roots (tests/clients.sh mmdebstrap-args); on this machine it
 # needs only unshare, ip and chroot, listed above.
-packages="$build $style $integration $reload $sanitizers $configuration $robustness $benchmark $package $sbuild $containers $portable $cross"
+packages="$build $style $integration $inject $reload $sanitizers $configuration $robustness $benchmark $package $sbuild $containers $portable $cross"
 # `install-deps.sh build` installs only what building the module needs (tests/demo.sh)
 if [ "${1:-}" = build ]; then
     packages="$build"
