@@ -44,10 +44,15 @@ containers="podman runc containernetworking-plugins mmdebstrap dpkg-dev gcc cros
 # root by mmdebstrap, arm64 run by qemu-user, readelf (binutils), python3's
 # getaddrinfo
 portable="mmdebstrap qemu-user-static binutils python3 util-linux dpkg-dev"
+# real pods (tests/pods.sh): trixie's podman runs from a root mmdebstrap
+# makes (as do the images), entered with nsenter; findmnt lists the cgroup
+# hierarchies, setcap gives the images' ping cap_net_raw, gcc builds the
+# distroless image's program, python3-yaml compares injected manifests
+pods="mmdebstrap debian-archive-keyring util-linux libcap2-bin gcc python3 python3-yaml"
 # Real programs (tests/clients.sh, run by package.sh): their packages go into
 # package.sh's roots (tests/clients.sh mmdebstrap-args); on this machine it
 # needs only unshare, ip and chroot, listed above.
-packages="$build $style $integration $inject $reload $sanitizers $configuration $robustness $benchmark $package $sbuild $containers $portable $cross"
+packages="$build $style $integration $inject $reload $sanitizers $configuration $robustness $benchmark $package $sbuild $containers $portable $pods $cross"
 # `install-deps.sh build` installs only what building the module needs (tests/demo.sh)
 if [ "${1:-}" = build ]; then
     packages="$build"
