@@ -8,7 +8,9 @@
 # cluster domain, nss-podip status, --network none, the DNS queries made, a
 # configuration mounted as the container starts or written by a RUN line, a
 # distroless image with a program copied in, the bases without podip as a
-# control, and a build folder holding packages of three architectures.
+# control, and a build folder holding packages of three architectures; and
+# contrib/portable.Dockerfile, the recipe for glibc images without dpkg,
+# from an injector image that contrib/portable.sh's files make (SPEC 8).
 #
 #   tests/containers.sh DEBS   DEBS holds libnss-podip_*.deb and nss-podip_*.deb
 #                              for amd64, i386 and arm64 (cross builds:
@@ -78,6 +80,9 @@ if [ "$mode" = outside ]; then
             >"$work/mmdebstrap-$a.log" 2>&1
         roots[$a]=$pid
     done
+    # The portable files, as a user makes them (its build root is cached).
+    spawn portable bash "$src/contrib/portable.sh" "$work/portable" >"$work/portable.log" 2>&1
+    portable=$pid
     # A glibc program that calls getaddrinfo, for the distroless images.
     if ! gcc -O2 -o "$work/lookup-amd64" "$src/tests/clients/lookup.c" ||
         ! i686-linux-gnu-gcc -O2 -o "$work/lookup-i386" "$src/tests/clients/lookup.c"; then
@@ -103,7 +108,8 @@ if [ "$mode" = outside ]; then
         printf '%s\n' "root:x:0:0:root:/root:/sbin/nologin" \
             "nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin" >"$dir/etc/passwd"
     done
-    echo "--- roots ready ($SECONDS s)"
+    reap "$portable" || { cat "$work/portable.log"; echo "FAIL: contrib/portable.sh"; exit 1; }
+    echo "--- roots and the portable files ready ($SECONDS s)"
 
     # (TMPDIR: the scratch folder of tests/lib.sh goes with the work folder)
     spawn checks env TMPDIR="$work" unshare --mount --propagation private --net --pid --fork --mount-proc --kill-child -- \
@@ -395,6 +401,44 @@ $nx !Name or service not known" 0 pod "localhost/app-$a" $v4 $v6 $rel $nx
 done
 expect "distroless /app: my-svc.default.svc.cluster.local from DNS" 0 \
     "my-svc.default.svc.cluster.local 192.0.2.10" + pod localhost/app-amd64 my-svc.default.svc.cluster.local
+
+step "contrib/portable.Dockerfile: a glibc image without dpkg, from the injector image (SPEC 8)"
+version=$(sed -n 's/^AC_INIT(\[nss-podip\], \[\([^]]*\)\].*/\1/p' "$src/configure.ac")
+check "contrib/portable.Dockerfile names this version's injector image" 0 "ARG INJECTOR=nss-podip-injector:$version" \
+    grep '^ARG INJECTOR=' "$src/contrib/portable.Dockerfile"
+# shellcheck disable=SC2016 # (the backquotes of a markdown code block)
+kubernetes_recipe() {
+    sed -n '/^## 4\. Images you rebuild without dpkg/,$p' "$src/docs/kubernetes.md" |
+        sed -n '/^```dockerfile$/,/^```$/p' | sed '1d;$d'
+}
+check "docs/kubernetes.md quotes contrib/portable.Dockerfile (its lines but comments)" 0 \
+    "$(grep -v '^#' "$src/contrib/portable.Dockerfile")" kubernetes_recipe
+build "localhost/nss-podip-injector:$version" "$work/portable" Containerfile
+assert "podman build contrib/portable.sh's folder: the injector image" test $? = 0 ||
+    tail "$tmp/nss-podip-injector:$version.log"
+mkdir "$work/recipe" && cp "$src/contrib/portable.Dockerfile" "$work/recipe/"
+# The distroless base stands in for an image without dpkg; its glibc is
+# Debian's, which finds libraries in /usr/lib, not the Red Hat family's
+# /usr/lib64 (the recipe's default).
+build localhost/portable-recipe "$work/recipe" portable.Dockerfile \
+    --build-arg BASE="$base_distroless" --build-arg LIBDIR=/usr/lib
+assert "podman build -f contrib/portable.Dockerfile, LIBDIR=/usr/lib: its RUN nss-podip setup passes" test $? = 0 ||
+    tail -20 "$tmp/portable-recipe.log"
+check "... and says what it wrote and what glibc answered" 0 \
+    "nss-podip setup: /etc/nsswitch.conf: hosts: files podip [NOTFOUND=return] dns; glibc 2.36 loads libnss_podip.so.2, and through it answers 10-0-0-1.default.pod.cluster.local with 10.0.0.1" \
+    grep '^nss-podip setup:' "$tmp/portable-recipe.log"
+app_image localhost/portable-app localhost/portable-recipe amd64
+assert "amd64: podman build: the recipe's image and /app" test $? = 0 || tail "$tmp/portable-app.log"
+expect "the recipe's image, /app: pod names" 0 "$v4 10.42.2.46
+$v6 fd00:10:244::5
+$rel 10.42.2.46
+$nx !Name or service not known" 0 pod localhost/portable-app $v4 $v6 $rel $nx
+build localhost/portable-lib64 "$work/recipe" portable.Dockerfile --build-arg BASE="$base_distroless"
+rc=$?
+# shellcheck disable=SC2016
+check "the module in /usr/lib64, where Debian's glibc does not look: the build fails (exit $rc) and says why" 0 \
+    'nss-podip setup: glibc 2.36 cannot load libnss_podip.so.2: libnss_podip.so.2: cannot open shared object file: No such file or directory' \
+    sh -c '[ "$1" != 0 ] && grep "^nss-podip setup:" "$2"' _ "$rc" "$tmp/portable-lib64.log"
 
 step "control: the base images without podip send the pod names to DNS"
 expect "debian:12-slim: getent hosts $v4 answered by DNS" 0 "$(getent_hosts 192.0.2.46 $v4)" + \

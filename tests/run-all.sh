@@ -64,7 +64,7 @@ rm -rf "$out/tsan" && mkdir -p "$out/tsan"
 step "benchmark, built and run once with small counts (it prints the budget; no figure fails CI)"
 (cd "$out/werror" && make -j"$jobs" bench && bash "$src/bench/run.sh" -q .)
 
-step "Debian packages, side by side: amd64 in bookworm and trixie roots (tests/package.sh); arm64, i386, s390x, armhf, ppc64el cross-built and tested, an arm64 root, amd64 and i386 together (tests/arch.sh); contrib/'s image recipes built from their packages and run by podman (tests/containers.sh); built as Debian's builders do, twice, by sbuild as an ordinary user (tests/sbuild.sh)"
+step "Debian packages, side by side: amd64 in bookworm and trixie roots (tests/package.sh); arm64, i386, s390x, armhf, ppc64el cross-built and tested, an arm64 root, amd64 and i386 together (tests/arch.sh); contrib/'s image recipes built from their packages and run by podman (tests/containers.sh); built as Debian's builders do, twice, by sbuild as an ordinary user (tests/sbuild.sh); the portable build for amd64 and arm64 against the packages (tests/portable.sh); real pods that nss-podip inject changed, played by trixie's podman (contrib/portable.sh, then tests/pods.sh)"
 # One step, so that their builds and their roots', images' and chroot's
 # downloads overlap. package.sh and arch.sh copy the packages they build to $debs
 # (DEBS_OUT), where containers.sh, its base images made meanwhile, waits for
@@ -83,9 +83,13 @@ CONTAINERS_WAIT=1500 bash "$src/tests/containers.sh" "$debs" >"$out/containers.l
 pids[containers]=$!
 bash "$src/tests/sbuild.sh" >"$out/sbuild.log" 2>&1 &
 pids[sbuild]=$!
+PORTABLE_WAIT=1500 bash "$src/tests/portable.sh" "$debs" >"$out/portable.log" 2>&1 &
+pids[portable]=$!
+{ rm -rf "$out/portable" && bash "$src/contrib/portable.sh" "$out/portable" && bash "$src/tests/pods.sh" "$out/portable"; } >"$out/pods.log" 2>&1 &
+pids[pods]=$!
 trap 'kill -TERM "${pids[@]}" 2>/dev/null; wait; exit 130' INT TERM
 failed=""
-for t in package arch containers sbuild; do
+for t in package arch containers sbuild portable pods; do
     rc=0
     wait "${pids[$t]}" || rc=$?
     [ "$t" = arch ] && touch "$debs/builds-finished"
@@ -94,7 +98,7 @@ for t in package arch containers sbuild; do
     cat "$out/$t.log"
 done
 trap - INT TERM
-printf '\n--- all four in %s s\n' "$((SECONDS - t0))"
+printf '\n--- all six in %s s\n' "$((SECONDS - t0))"
 [ -z "$failed" ] || { echo "FAIL:$failed"; exit 1; }
 
 step "all tests passed"
