@@ -129,8 +129,18 @@ enum podip_file_status podip_read_file(const char *path, uid_t owner, struct pod
      * and an open cannot slip a device or a FIFO past the checks */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
-        *err = stamp->err = errno;
-        return errno == ENOENT || errno == ENOTDIR ? PODIP_FILE_ABSENT : PODIP_FILE_UNREADABLE;
+        int open_err = errno;
+        /* open refuses some files that are refused anyway (a socket:
+         * ENXIO), so a file that cannot be opened is judged by stat */
+        stamp_path(path, stamp);
+        enum podip_file_status refused =
+            stamp->err == 0 ? podip_refusal(stamp, owner) : PODIP_FILE_READ;
+        if (refused != PODIP_FILE_READ)
+            return refused;
+        memset(stamp, 0, sizeof *stamp);
+        *err = stamp->err = open_err;
+        return open_err == ENOENT || open_err == ENOTDIR ? PODIP_FILE_ABSENT
+                                                         : PODIP_FILE_UNREADABLE;
     }
     enum podip_file_status status = read_fd(fd, owner, p, chunk, size, stamp, err);
     close(fd);

@@ -59,9 +59,10 @@ enum podip_file_status podip_refusal(const struct podip_stamp *stamp, uid_t owne
 
 /* Open PATH (non-blocking, so a FIFO or a device cannot hang the caller),
  * judge what is open by podip_refusal(), and feed the file to P through the
- * buffer CHUNK. *STAMP is what fstat said of the open file, or holds the
- * errno of the open that failed; *ERR the errno of an UNREADABLE file.
- * Never returns PODIP_FILE_SETTLING. */
+ * buffer CHUNK. A file that cannot be opened is judged by what stat says of
+ * it (open refuses a socket: ENXIO). *STAMP is what fstat or that stat said,
+ * or holds the errno of the open that failed; *ERR the errno of an
+ * UNREADABLE file. Never returns PODIP_FILE_SETTLING. */
 enum podip_file_status podip_read_file(const char *path, uid_t owner, struct podip_parser *p,
                                        char *chunk, size_t size, struct podip_stamp *stamp,
                                        int *err);

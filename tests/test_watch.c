@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -228,6 +230,20 @@ static void test_refusals(void **state)
     rmdir(conf_path);
     put(conf_path, "zone a.test\n", t - 10);
     step(t + 3, true, "10.1.2.3", "PASS");
+    /* a Unix socket, which open() refuses with ENXIO: no regular file either */
+    unlink(conf_path);
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    snprintf(addr.sun_path, sizeof addr.sun_path, "%s", conf_path);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    assert_int_equal(bind(fd, (struct sockaddr *)&addr, sizeof addr), 0);
+    close(fd);
+    assert_int_equal(chmod(conf_path, 0644), 0);
+    step(t + 4, true, "PASS", "PASS");
+    assert_int_equal(st.conf_file.status, PODIP_FILE_NOT_REGULAR);
+    step(t + 5, false, "PASS", "PASS"); /* and stays so, not read again and again */
+    unlink(conf_path);
+    put(conf_path, "zone a.test\n", t - 10);
+    step(t + 6, true, "10.1.2.3", "PASS");
     /* owned by another user than the one the state asks for */
     static struct podip_state other;
     podip_state_init(&other, conf_path, geteuid() + 1, resolv_path);

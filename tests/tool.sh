@@ -6,6 +6,7 @@
 set -u
 . "${top_srcdir:-.}/tests/lib.sh"
 need_root
+need_cmd python3
 isolate
 
 conf_dir=${sysconfdir:?sysconfdir not set: run through make check}
@@ -86,6 +87,11 @@ rmdir "$conf"
 mkfifo -m 644 "$conf"
 check "check: a FIFO, without blocking; exit 1" 1 \
     "$conf: not a regular file; the module refuses it and passes every name on" timeout 5 "$tool" check
+rm -f "$conf"
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$conf"
+chmod 644 "$conf"
+check "check: a Unix socket, which open() refuses (ENXIO); exit 1" 1 \
+    "$conf: not a regular file; the module refuses it and passes every name on" "$tool" check
 rm -f "$conf"
 set_conf "zone k8s.test"
 chmod 600 "$conf"
