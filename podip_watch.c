@@ -225,8 +225,9 @@ void podip_state_init(struct podip_state *st, const char *conf_path, uid_t conf_
 
 void podip_state_forget(struct podip_state *st)
 {
+    /* the standing stays: a process with a configuration in force keeps
+     * it until a change has settled (SPEC §6) */
     st->conf_file.known = st->resolv.known = false;
-    st->standing = PODIP_UNREAD;
     st->ndetected = 0;
     st->forgotten = true;
 }
@@ -277,9 +278,7 @@ static bool check_resolv(struct podip_state *st, time_t now)
 
 bool podip_state_check(struct podip_state *st, time_t now, podip_report_fn *report, void *ctx)
 {
-    bool changed = st->forgotten;
-    st->forgotten = false;
-    changed |= check_conf(st, now, report, ctx);
+    bool changed = check_conf(st, now, report, ctx);
     if (st->standing == PODIP_IN_FORCE && st->from_file.detect_zones) {
         changed |= check_resolv(st, now);
     } else if (st->resolv.known || st->ndetected > 0) {
@@ -288,12 +287,17 @@ bool podip_state_check(struct podip_state *st, time_t now, podip_report_fn *repo
         st->resolv.known = false;
         st->ndetected = 0;
     }
-    return changed;
+    if (!st->forgotten)
+        return changed;
+    /* forgotten: FROM_FILE may be half copied, so it is published only
+     * once nss-podip.conf has been read again */
+    st->forgotten = !st->conf_file.known;
+    return !st->forgotten;
 }
 
 void podip_state_snapshot(const struct podip_state *st, struct podip_conf *out)
 {
-    if (st->standing != PODIP_IN_FORCE) {
+    if (st->standing != PODIP_IN_FORCE || st->forgotten) {
         memset(out, 0, sizeof *out); /* no zone, no wildcard: every name PASS */
         return;
     }

@@ -107,7 +107,7 @@ enum podip_standing {
 struct podip_state {
     struct podip_watch conf_file, resolv;
     enum podip_standing standing;
-    bool forgotten;              /* podip_state_forget(): publish again */
+    bool forgotten;              /* podip_state_forget(): FROM_FILE to be read again */
     struct podip_conf from_file; /* IN_FORCE: the defaults and the file's lines */
     unsigned ndetected;          /* the zones of resolv.conf's search line */
     struct podip_domain detected[PODIP_MAX_ZONES];
@@ -132,10 +132,16 @@ bool podip_state_check(struct podip_state *st, time_t now, podip_report_fn *repo
 
 /* The snapshot ST gives: nss-podip.conf's, with the zones of resolv.conf
  * when detect-zones is on; one that answers no name when nss-podip.conf was
- * not read yet or is refused. */
+ * not read yet, is refused, or is to be read again after
+ * podip_state_forget(). */
 void podip_state_snapshot(const struct podip_state *st, struct podip_conf *out);
 
-/* Whatever ST held, it must be read again (a fork cut a check short). */
+/* A check of ST was cut short (a fork() while another thread checked, a
+ * lock holder that died), so what it writes may be half done: both files
+ * are read again, and podip_state_check() says nothing changed until
+ * nss-podip.conf has been read (then, that all did), so that the snapshot
+ * in force stays until then. ST's standing stays: a process with a
+ * configuration in force still waits for a change to settle. */
 void podip_state_forget(struct podip_state *st);
 
 #endif

@@ -213,6 +213,42 @@ static void test_refused_and_unreadable(void **state)
     step(t + 7, false, "10.1.2.3", "PASS"); /* the same file back: nothing new */
 }
 
+/* A check cut short (a fork() while another thread checked, a lock holder
+ * that died: podip_state_forget) leaves what it may have half copied to be
+ * read again, but not the process's standing: with a configuration in
+ * force, a file written a moment ago still settles first (SPEC §6), and one
+ * that cannot be read now leaves what is in force. */
+static void test_forget_keeps_standing(void **state)
+{
+    (void)state;
+    time_t t = real + 100;
+    put(conf_path, "zone a.test\nallow 10.0.0.0/8\n", t - 10);
+    step(t, true, "10.1.2.3", "PASS");
+    put(conf_path, "zone a.test\n", t + 1); /* being rewritten: no allow line yet */
+    podip_state_forget(&st);
+    assert_false(podip_state_check(&st, t + 1, NULL, NULL)); /* nothing new to publish */
+    assert_int_equal(st.standing, PODIP_IN_FORCE);
+    assert_int_equal(st.conf_file.status, PODIP_FILE_SETTLING);
+    put(conf_path, "zone a.test\nallow 10.0.0.0/8\nttl 7\n", t + 1); /* written whole */
+    assert_false(podip_state_check(&st, t + 2, NULL, NULL));
+    step(t + 3, true, "10.1.2.3", "PASS"); /* settled: in force */
+    assert_int_equal(snap.ttl, 7);
+
+    /* cannot be read now (a loop of symlinks): nothing published, what is
+     * in force stays, and the file once back is read and published */
+    char moved[80];
+    snprintf(moved, sizeof moved, "%s.moved", conf_path);
+    assert_int_equal(rename(conf_path, moved), 0);
+    assert_int_equal(symlink("nss-podip.conf", conf_path), 0);
+    podip_state_forget(&st);
+    assert_false(podip_state_check(&st, t + 4, NULL, NULL));
+    assert_int_equal(st.standing, PODIP_IN_FORCE);
+    unlink(conf_path);
+    assert_int_equal(rename(moved, conf_path), 0);
+    step(t + 5, true, "10.1.2.3", "PASS");
+    assert_int_equal(snap.ttl, 7);
+}
+
 /* Every way a file is refused: every name passed on while it stays so. */
 static void test_refusals(void **state)
 {
@@ -341,6 +377,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_first_look_uses_fresh_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fresh_file_read_again, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused_and_unreadable, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_forget_keeps_standing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_racy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clock_at_zero, setup, teardown),
