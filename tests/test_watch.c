@@ -369,6 +369,21 @@ static void test_resolv(void **state)
     unlink(resolv_path);
 }
 
+/* A zone detected in resolv.conf inside a configured one (here inside the
+ * default zone's pod subtree): the longest zone a name is in decides, as
+ * CoreDNS picks it, though detected zones come after the configured ones. */
+static void test_detected_inside_configured(void **state)
+{
+    (void)state;
+    time_t t = real + 100;
+    put(resolv_path, "search default.svc.pod.cluster.local svc.pod.cluster.local\n", t - 10);
+    step(t, true, "PASS", "PASS"); /* 1-1-1-1.default.pod.cluster.local: zone pod.cluster.local */
+    assert_string_equal(classify_text(&snap, "10-1-2-3.default.pod.pod.cluster.local"), "10.1.2.3");
+    assert_string_equal(classify_text(&snap, "10-1-2-3.default.pod.k8s.local"), "PASS");
+    assert_string_equal(classify_text(&snap, "10-1-2-3.k8s.pod.cluster.local"), "PASS");
+    unlink(resolv_path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -383,6 +398,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clock_at_zero, setup, teardown),
         cmocka_unit_test_setup_teardown(test_extreme_stamps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resolv, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_detected_inside_configured, setup, teardown),
     };
     return cmocka_run_group_tests_name("watch", tests, NULL, NULL);
 }

@@ -168,6 +168,12 @@ check "explain: the old default zone is replaced" 0 \
     "it is no pod name: not under pod.ZONE for any zone, nor LABEL.NAMESPACE.pod, nor under a wildcard domain" \
     why 10-42-0-1.default.pod.cluster.local
 
+set_conf "zone cluster.local
+zone pod.cluster.local"
+check "explain: zones inside each other: the longest the name is in, as CoreDNS picks it" 0 \
+    "a name under pod.pod.cluster.local (zone pod.cluster.local); the label \"10-1-2-3\" in namespace \"default\" reads as the IPv4 address 10.1.2.3" \
+    why 10-1-2-3.default.pod.pod.cluster.local
+
 echo "# status"
 settled_conf "zone k8s.example.com
 allow 10.42.0.0/16
