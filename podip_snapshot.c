@@ -92,7 +92,7 @@ static void first_use(void)
 {
     init_lock();
     pthread_atfork(NULL, NULL, after_fork);
-    podip_state_init(&state, PODIP_CONF_PATH, 0, PODIP_RESOLV_PATH);
+    podip_state_init(&state, PODIP_CONF_PATH, PODIP_CONF_OWNER, PODIP_RESOLV_PATH);
 }
 
 static bool take_lock(bool wait)

@@ -22,6 +22,7 @@
 #ifndef PODIP_RESOLV_PATH
 #define PODIP_RESOLV_PATH "/etc/resolv.conf"
 #endif
+#define PODIP_CONF_OWNER 0 /* root: whoever can write nss-podip.conf could redirect pod names */
 
 #define PODIP_FILE_MAX_MIB 16 /* bigger files are refused */
 #define PODIP_SETTLE 2        /* seconds a changed file may still be being written */
@@ -118,8 +119,8 @@ struct podip_state {
 };
 
 /* A state that has read nothing, for the configuration file CONF_PATH,
- * which must be owned by CONF_OWNER (root: 0), and resolv.conf at
- * RESOLV_PATH. ST is zeroed storage (static, or initialized with {0}),
+ * which must be owned by CONF_OWNER (the module's: PODIP_CONF_OWNER), and
+ * resolv.conf at RESOLV_PATH. ST is zeroed storage (static, or {0}),
  * which this does not clear again: the module's state stays untouched
  * pages until used. */
 void podip_state_init(struct podip_state *st, const char *conf_path, uid_t conf_owner,
