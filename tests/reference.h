@@ -3,8 +3,8 @@
  * the stress and hostile-name tests: lowercase a copy, split it into labels,
  * hand the address to inet_pton. It shares no code with podip_name.c, so a
  * disagreement points at a bug in one of the two. */
-#ifndef FUZZ_REFERENCE_H
-#define FUZZ_REFERENCE_H
+#ifndef TESTS_REFERENCE_H
+#define TESTS_REFERENCE_H
 
 #include <arpa/inet.h>
 #include <ctype.h>

@@ -31,8 +31,6 @@
 #include "contract.h"
 #include "repeat.h"
 
-#define LONG63 "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabc"
-
 static const char *const fixed_names[] = {
     "10-42-2-46.default.pod.cluster.local",
     "10-42-2-46.default.pod.cluster.local.",
