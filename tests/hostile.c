@@ -33,7 +33,7 @@ static void failed(const char *name, const char *what)
 {
     char shown[256];
     printable(name, shown, sizeof shown);
-    printf("FAIL: \"%s\": %s\n", shown, what);
+    printf("wrong: \"%s\": %s\n", shown, what);
     failures++;
 }
 
@@ -221,17 +221,16 @@ int main(int argc, char **argv)
     }
     /* a hostile name that "fails" proves nothing if the module is not loaded */
     if (gethostbyname2("10-0-0-1.default.pod.cluster.local", AF_INET) == NULL) {
-        printf("FAIL: the module does not answer: is LD_LIBRARY_PATH set?\n");
+        printf("hostile: the module does not answer: is LD_LIBRARY_PATH set?\n");
         return 1;
     }
     for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
         if (strcmp(argv[1], groups[i].name) != 0)
             continue;
         groups[i].run();
-        if (failures == 0)
-            printf("PASS: %s: %u names, each through gethostbyname2 (IPv4, IPv6) and "
-                   "getaddrinfo\n",
-                   argv[1], checked);
+        printf("# %s: %u names, each through gethostbyname2 (IPv4, IPv6) and getaddrinfo, %u "
+               "wrong\n",
+               argv[1], checked, failures);
         return failures == 0 ? 0 : 1;
     }
     fprintf(stderr, "hostile: unknown group %s\n", argv[1]);

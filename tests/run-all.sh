@@ -58,7 +58,7 @@ rm -rf "$out/tsan" && mkdir -p "$out/tsan"
 (cd "$out/tsan" && "$src/configure" -q --enable-werror CC=clang \
     CFLAGS="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" &&
     make -j"$jobs" tests/stress &&
-    TSAN_OPTIONS="halt_on_error=1 exitcode=66" STRESS_CYCLES=9 top_builddir=. \
+    TSAN_OPTIONS="halt_on_error=1 exitcode=66" STRESS_CYCLES=9 top_builddir=. top_srcdir="$src" \
         bash "$src/tests/stress.sh")
 
 step "benchmark, built and run once with small counts (it prints the budget; no figure fails CI)"
