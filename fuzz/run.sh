@@ -3,7 +3,7 @@
 # UndefinedBehaviorSanitizer, replay the committed regressions, then fuzz each
 # target for SECONDS (default 60), one after the other.
 #
-#   fuzz/run.sh [SECONDS [TARGET...]]     targets: name nss (and conf once it exists)
+#   fuzz/run.sh [SECONDS [TARGET...]]     targets: name nss conf
 #
 # FUZZ_OUT (default /tmp/nss-podip-fuzz) holds the binaries, the growing
 # corpus and any crash; a crash stops the run with its file named. Copy that
@@ -16,10 +16,7 @@ shift || true
 out=${FUZZ_OUT:-/tmp/nss-podip-fuzz}
 cc=${FUZZ_CC:-clang}
 targets=("$@")
-if [ ${#targets[@]} -eq 0 ]; then
-    targets=(name nss)
-    [ -f "$src/fuzz/fuzz_conf.c" ] && targets+=(conf)
-fi
+[ ${#targets[@]} -gt 0 ] || targets=(name nss conf)
 
 mkdir -p "$out/seeds" "$out/crashes"
 # shellcheck disable=SC2054 # commas inside one option
