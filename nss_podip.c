@@ -56,9 +56,10 @@ static enum nss_status report(enum result r, int *errnop, int *h_errnop)
  * answer to a lookup of FAMILY (AF_UNSPEC: any). */
 static enum result lookup(const char *name, int family, struct podip_outcome *o, uint32_t *ttl)
 {
-    switch (podip_snapshot_classify(name, o, ttl)) {
+    podip_snapshot_classify(name, o, ttl);
+    switch (podip_kind_for(o, family)) {
     case PODIP_ADDRESS:
-        return family == AF_UNSPEC || family == o->family ? RESULT_ANSWER : RESULT_NODATA;
+        return RESULT_ANSWER;
     case PODIP_NODATA:
         return RESULT_NODATA;
     case PODIP_NXDOMAIN:

@@ -141,7 +141,8 @@ static int cmd_check(const char *path)
         return 1;
     }
 
-    enum podip_file_status refused = podip_refusal(&stamp, 0); /* as the module judges it */
+    /* as the module judges it */
+    enum podip_file_status refused = podip_refusal(&stamp, PODIP_CONF_OWNER);
     if (refused != PODIP_FILE_READ && installed) {
         printf("%s: is %s, so the module refuses it and passes every name on (whoever can write "
                "it could redirect pod names)\n",
@@ -169,7 +170,7 @@ static int cmd_check(const char *path)
  * the module's first lookup does. */
 static void load(struct podip_conf *conf, podip_report_fn *report, void *ctx)
 {
-    podip_state_init(&state, PODIP_CONF_PATH, 0, PODIP_RESOLV_PATH);
+    podip_state_init(&state, PODIP_CONF_PATH, PODIP_CONF_OWNER, PODIP_RESOLV_PATH);
     podip_state_check(&state, time(NULL), report, ctx);
     podip_state_snapshot(&state, conf);
 }
@@ -179,15 +180,15 @@ static void load(struct podip_conf *conf, podip_report_fn *report, void *ctx)
 static void print_column(const char *family, const struct podip_outcome *o, int af)
 {
     printf("  %s: ", family);
-    switch (o->kind) {
+    switch (podip_kind_for(o, af)) {
     case PODIP_ADDRESS:
-        if (o->family == af)
-            print_address(o->family, o->addr);
-        else
-            printf("NODATA (the name holds an %s address)", af == AF_INET ? "IPv6" : "IPv4");
+        print_address(o->family, o->addr);
         break;
     case PODIP_NODATA:
-        printf("NODATA (the name exists but holds no address)");
+        if (o->kind == PODIP_ADDRESS)
+            printf("NODATA (the name holds an %s address)", o->family == AF_INET ? "IPv4" : "IPv6");
+        else
+            printf("NODATA (the name exists but holds no address)");
         break;
     case PODIP_NXDOMAIN:
         printf("NXDOMAIN (no such name; with [NOTFOUND=return] DNS is not asked)");

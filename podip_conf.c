@@ -65,7 +65,7 @@ static void may_end_with(struct podip_conf *conf, char c)
 }
 
 /* add_domain into CONF's zones (pod.DOMAIN) or wildcards; once added, the
- * `ends` of what is there now. */
+ * `ends` and `by_length` of what is there now. */
 static enum domain_error add_to(struct podip_conf *conf, bool wildcard, const char *domain,
                                 size_t len)
 {
@@ -76,8 +76,15 @@ static enum domain_error add_to(struct podip_conf *conf, bool wildcard, const ch
     if (e != DOMAIN_OK)
         return e;
     memset(conf->ends, 0, sizeof conf->ends);
-    for (unsigned i = 0; i < conf->nzones; i++)
+    memset(conf->by_length, 0, sizeof conf->by_length);
+    for (unsigned i = 0; i < conf->nzones; i++) {
         may_end_with(conf, conf->zones[i].text[conf->zones[i].len - 1]);
+        /* insertion sort, longest first */
+        unsigned at = i;
+        for (; at > 0 && conf->zones[conf->by_length[at - 1]].len < conf->zones[i].len; at--)
+            conf->by_length[at] = conf->by_length[at - 1];
+        conf->by_length[at] = (uint8_t)i;
+    }
     for (unsigned i = 0; i < conf->nwildcards; i++)
         may_end_with(conf, conf->wildcards[i].text[conf->wildcards[i].len - 1]);
     if (conf->nzones > 0)

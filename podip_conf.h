@@ -16,7 +16,8 @@
 #define PODIP_MAX_WILDCARDS 16
 
 /* A domain, lowercased, without a trailing dot. For pod zones `text` holds
- * "pod." + the cluster domain, so one comparison matches the whole suffix. */
+ * "pod." + the cluster domain, so one comparison matches the whole suffix
+ * answered; podip_zone_domain() gives the cluster domain. */
 struct podip_domain {
     uint16_t len;
     char text[PODIP_NAME_MAX + 5];
@@ -53,6 +54,9 @@ struct podip_conf {
      * are no pod names, and the classifier turns them away with this one
      * test. Derived from the zones and wildcards as they are added. */
     bool ends[256];
+    /* the indexes of the zones, longest first: the first zone a name is in
+     * is the one CoreDNS picks (SPEC §1). Derived like `ends`. */
+    uint8_t by_length[PODIP_MAX_ZONES];
     struct podip_domain zones[PODIP_MAX_ZONES];
     struct {
         uint8_t len;

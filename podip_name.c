@@ -155,16 +155,16 @@ static enum podip_kind settle(struct podip_outcome *out, enum podip_kind kind, e
     return kind;
 }
 
-/* Whether NAME (N bytes) is domain D or ends with "." D: the length of what
- * stands before D and its dot (0 for D itself), or -1. */
-static long before_domain(const char *name, size_t n, const struct podip_domain *d)
+/* Whether NAME (N bytes) is the domain D (LEN bytes, lowercase) or ends
+ * with "." D: the length of what stands before D and its dot (0 for D
+ * itself), or -1. */
+static long before_domain(const char *name, size_t n, const char *d, size_t len)
 {
-    if (n == d->len)
-        return podip_equal_ci(name, d->text, n) ? 0 : -1;
-    if (n < d->len + 2u || name[n - d->len - 1] != '.' ||
-        !podip_equal_ci(name + n - d->len, d->text, d->len))
+    if (n == len)
+        return podip_equal_ci(name, d, n) ? 0 : -1;
+    if (n < len + 2 || name[n - len - 1] != '.' || !podip_equal_ci(name + n - len, d, len))
         return -1;
-    return (long)(n - d->len - 1);
+    return (long)(n - len - 1);
 }
 
 /* A name under pod.ZONE (SPEC §1): NAME's first HEAD bytes stand before
@@ -247,13 +247,20 @@ enum podip_kind podip_classify(const char *name, const struct podip_conf *conf,
     if (memchr(name, '\\', n) != NULL)
         return settle(out, PODIP_PASS, PODIP_WHY_ESCAPED);
 
-    /* under pod.ZONE of the first zone that matches: HEAD bytes before it */
-    for (unsigned z = 0; z < conf->nzones; z++) {
-        long head = before_domain(name, n, &conf->zones[z]);
+    /* the first zone the name is in, longest first, is the one CoreDNS
+     * picks: under its pod.ZONE (HEAD bytes before it) a pod name, else not
+     * the module's (SPEC §1) */
+    for (unsigned i = 0; i < conf->nzones; i++) {
+        const struct podip_domain *d = &conf->zones[conf->by_length[i]];
+        long head = before_domain(name, n, d->text, d->len);
         if (head >= 0) {
-            out->zone = (int)z;
+            out->zone = conf->by_length[i];
             return classify_pod(name, (size_t)head, n, conf, out);
         }
+        size_t len;
+        const char *domain = podip_zone_domain(d, &len);
+        if (before_domain(name, n, domain, len) >= 0)
+            break;
     }
     /* or LABEL.NAMESPACE.pod, completed with the first zone as a pod's
      * search list would complete it: every zone gives the same answer (SPEC
@@ -270,7 +277,8 @@ enum podip_kind podip_classify(const char *name, const struct podip_conf *conf,
     if (n > PODIP_NAME_MAX)
         return settle(out, PODIP_PASS, PODIP_WHY_NAME_TOO_LONG);
     for (unsigned w = 0; w < conf->nwildcards; w++) {
-        long head = before_domain(name, n, &conf->wildcards[w]);
+        const struct podip_domain *d = &conf->wildcards[w];
+        long head = before_domain(name, n, d->text, d->len);
         if (head > 0) {
             out->wildcard = (int)w;
             return classify_wildcard(name, (size_t)head, out);

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "podip_conf.h"
 
@@ -56,6 +57,15 @@ struct podip_outcome {
     unsigned nlabels;
     struct podip_span label[4];
 };
+
+/* What a lookup of FAMILY (AF_INET, AF_INET6, or AF_UNSPEC for any) gets
+ * for the outcome O: an address of the other family is NODATA (SPEC §3). */
+static inline enum podip_kind podip_kind_for(const struct podip_outcome *o, int family)
+{
+    if (o->kind == PODIP_ADDRESS && family != AF_UNSPEC && family != o->family)
+        return PODIP_NODATA;
+    return o->kind;
+}
 
 /* Classify NAME under CONF (SPEC §1-§3) into OUT, and return OUT->kind.
  * Pure: no I/O, no allocation, no errno; NAME is any NUL-terminated string. */

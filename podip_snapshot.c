@@ -31,9 +31,10 @@
  * signals are blocked while it runs (a handler that siglongjmps acts once it
  * is over). glibc 2.36 still acts on an asynchronous cancellation sent just
  * before cancellation was disabled; the lock is robust, so the next thread
- * to take it learns that its holder died (EOWNERDEAD) and reads the files
- * afresh. A fork() copies the lock and the state as another thread may have
- * left them: the child's handler starts both afresh then. */
+ * to take it learns that its holder died (EOWNERDEAD) and has the state
+ * read the files again (podip_state_forget: what is in force stays). A
+ * fork() copies the lock and the state as another thread may have left
+ * them: the child's handler makes a new lock and does the same. */
 
 struct slot {
     _Atomic unsigned seq; /* odd while the slot is written */
@@ -91,7 +92,7 @@ static void first_use(void)
 {
     init_lock();
     pthread_atfork(NULL, NULL, after_fork);
-    podip_state_init(&state, PODIP_CONF_PATH, 0, PODIP_RESOLV_PATH);
+    podip_state_init(&state, PODIP_CONF_PATH, PODIP_CONF_OWNER, PODIP_RESOLV_PATH);
 }
 
 static bool take_lock(bool wait)

@@ -129,8 +129,18 @@ enum podip_file_status podip_read_file(const char *path, uid_t owner, struct pod
      * and an open cannot slip a device or a FIFO past the checks */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
-        *err = stamp->err = errno;
-        return errno == ENOENT || errno == ENOTDIR ? PODIP_FILE_ABSENT : PODIP_FILE_UNREADABLE;
+        int open_err = errno;
+        /* open refuses some files that are refused anyway (a socket:
+         * ENXIO), so a file that cannot be opened is judged by stat */
+        stamp_path(path, stamp);
+        enum podip_file_status refused =
+            stamp->err == 0 ? podip_refusal(stamp, owner) : PODIP_FILE_READ;
+        if (refused != PODIP_FILE_READ)
+            return refused;
+        memset(stamp, 0, sizeof *stamp);
+        *err = stamp->err = open_err;
+        return open_err == ENOENT || open_err == ENOTDIR ? PODIP_FILE_ABSENT
+                                                         : PODIP_FILE_UNREADABLE;
     }
     enum podip_file_status status = read_fd(fd, owner, p, chunk, size, stamp, err);
     close(fd);
@@ -215,8 +225,9 @@ void podip_state_init(struct podip_state *st, const char *conf_path, uid_t conf_
 
 void podip_state_forget(struct podip_state *st)
 {
+    /* the standing stays: a process with a configuration in force keeps
+     * it until a change has settled (SPEC §6) */
     st->conf_file.known = st->resolv.known = false;
-    st->standing = PODIP_UNREAD;
     st->ndetected = 0;
     st->forgotten = true;
 }
@@ -267,9 +278,7 @@ static bool check_resolv(struct podip_state *st, time_t now)
 
 bool podip_state_check(struct podip_state *st, time_t now, podip_report_fn *report, void *ctx)
 {
-    bool changed = st->forgotten;
-    st->forgotten = false;
-    changed |= check_conf(st, now, report, ctx);
+    bool changed = check_conf(st, now, report, ctx);
     if (st->standing == PODIP_IN_FORCE && st->from_file.detect_zones) {
         changed |= check_resolv(st, now);
     } else if (st->resolv.known || st->ndetected > 0) {
@@ -278,12 +287,17 @@ bool podip_state_check(struct podip_state *st, time_t now, podip_report_fn *repo
         st->resolv.known = false;
         st->ndetected = 0;
     }
-    return changed;
+    if (!st->forgotten)
+        return changed;
+    /* forgotten: FROM_FILE may be half copied, so it is published only
+     * once nss-podip.conf has been read again */
+    st->forgotten = !st->conf_file.known;
+    return !st->forgotten;
 }
 
 void podip_state_snapshot(const struct podip_state *st, struct podip_conf *out)
 {
-    if (st->standing != PODIP_IN_FORCE) {
+    if (st->standing != PODIP_IN_FORCE || st->forgotten) {
         memset(out, 0, sizeof *out); /* no zone, no wildcard: every name PASS */
         return;
     }

@@ -22,6 +22,7 @@
 #ifndef PODIP_RESOLV_PATH
 #define PODIP_RESOLV_PATH "/etc/resolv.conf"
 #endif
+#define PODIP_CONF_OWNER 0 /* root: whoever can write nss-podip.conf could redirect pod names */
 
 #define PODIP_FILE_MAX_MIB 16 /* bigger files are refused */
 #define PODIP_SETTLE 2        /* seconds a changed file may still be being written */
@@ -59,9 +60,10 @@ enum podip_file_status podip_refusal(const struct podip_stamp *stamp, uid_t owne
 
 /* Open PATH (non-blocking, so a FIFO or a device cannot hang the caller),
  * judge what is open by podip_refusal(), and feed the file to P through the
- * buffer CHUNK. *STAMP is what fstat said of the open file, or holds the
- * errno of the open that failed; *ERR the errno of an UNREADABLE file.
- * Never returns PODIP_FILE_SETTLING. */
+ * buffer CHUNK. A file that cannot be opened is judged by what stat says of
+ * it (open refuses a socket: ENXIO). *STAMP is what fstat or that stat said,
+ * or holds the errno of the open that failed; *ERR the errno of an
+ * UNREADABLE file. Never returns PODIP_FILE_SETTLING. */
 enum podip_file_status podip_read_file(const char *path, uid_t owner, struct podip_parser *p,
                                        char *chunk, size_t size, struct podip_stamp *stamp,
                                        int *err);
@@ -106,7 +108,7 @@ enum podip_standing {
 struct podip_state {
     struct podip_watch conf_file, resolv;
     enum podip_standing standing;
-    bool forgotten;              /* podip_state_forget(): publish again */
+    bool forgotten;              /* podip_state_forget(): FROM_FILE to be read again */
     struct podip_conf from_file; /* IN_FORCE: the defaults and the file's lines */
     unsigned ndetected;          /* the zones of resolv.conf's search line */
     struct podip_domain detected[PODIP_MAX_ZONES];
@@ -117,8 +119,8 @@ struct podip_state {
 };
 
 /* A state that has read nothing, for the configuration file CONF_PATH,
- * which must be owned by CONF_OWNER (root: 0), and resolv.conf at
- * RESOLV_PATH. ST is zeroed storage (static, or initialized with {0}),
+ * which must be owned by CONF_OWNER (the module's: PODIP_CONF_OWNER), and
+ * resolv.conf at RESOLV_PATH. ST is zeroed storage (static, or {0}),
  * which this does not clear again: the module's state stays untouched
  * pages until used. */
 void podip_state_init(struct podip_state *st, const char *conf_path, uid_t conf_owner,
@@ -131,10 +133,16 @@ bool podip_state_check(struct podip_state *st, time_t now, podip_report_fn *repo
 
 /* The snapshot ST gives: nss-podip.conf's, with the zones of resolv.conf
  * when detect-zones is on; one that answers no name when nss-podip.conf was
- * not read yet or is refused. */
+ * not read yet, is refused, or is to be read again after
+ * podip_state_forget(). */
 void podip_state_snapshot(const struct podip_state *st, struct podip_conf *out);
 
-/* Whatever ST held, it must be read again (a fork cut a check short). */
+/* A check of ST was cut short (a fork() while another thread checked, a
+ * lock holder that died), so what it writes may be half done: both files
+ * are read again, and podip_state_check() says nothing changed until
+ * nss-podip.conf has been read (then, that all did), so that the snapshot
+ * in force stays until then. ST's standing stays: a process with a
+ * configuration in force still waits for a change to settle. */
 void podip_state_forget(struct podip_state *st);
 
 #endif

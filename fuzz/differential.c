@@ -8,8 +8,9 @@
  * Prints the number of names and of differences in the answer (kind,
  * family, address), and in the rest of the outcome (why, the name's length,
  * relative, the zone); the first few of each. Exit 1 if any answer differs,
- * or anything for a name without a backslash (since issue 17 a name holding
- * one is said to be passed on for it, not for being no pod name). */
+ * or anything for a name without a backslash (a tree with podip_lex.h says
+ * a name holding one is passed on for the backslash, an older one for being
+ * no pod name). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

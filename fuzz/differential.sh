@@ -5,7 +5,14 @@
 # without a backslash. Each side is its tree's parser and classifier behind
 # fuzz/differential_side.c, built against that tree's own headers.
 #
-#   bash fuzz/differential.sh [REV [NAMES]]     REV: 990418f (before issue 17), NAMES: 10,000,000
+#   bash fuzz/differential.sh [REV [NAMES]]
+#
+# REV: 990418f by default, the tree before each rule was given one home (the
+# classifier, the parser and the file rules rewritten); NAMES: 10,000,000.
+#
+# Against a tree older than the rule that a name is in the longest zone it
+# is in (as CoreDNS picks it), configuration 2, zones inside each other's
+# pod subtree, differs by design; the other nine answer the same.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 rev=${1:-990418f}

@@ -31,8 +31,9 @@ void side_classify(const char *name, unsigned c, struct diff_outcome *r)
         memcpy(r->addr, o.addr, o.family == AF_INET ? 4 : 16);
     }
 #ifdef PODIP_LEX_H
-    /* since issue 17: zones and wildcard domains apart; two reasons for
-     * passing a name on that were "no pod name" before */
+    /* a tree with podip_lex.h (each rule in one home) keeps zones and
+     * wildcard domains apart, and has two reasons for passing a name on
+     * that an older one calls "no pod name" */
     r->zone = o.zone >= 0 ? o.zone : o.wildcard;
     if (o.kind == PODIP_PASS &&
         (o.why == PODIP_WHY_NAME_TOO_LONG || o.why == PODIP_WHY_RELATIVE_OFF))

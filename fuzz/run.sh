@@ -1,9 +1,9 @@
 #!/bin/bash
 # Build the libFuzzer targets with clang, AddressSanitizer and
-# UndefinedBehaviorSanitizer, replay the committed regressions, then fuzz each
-# target for SECONDS (default 60), one after the other.
+# UndefinedBehaviorSanitizer, replay the committed regressions, then fuzz the
+# targets side by side, each for SECONDS (default 60).
 #
-#   fuzz/run.sh [SECONDS [TARGET...]]     targets: name nss (and conf once it exists)
+#   fuzz/run.sh [SECONDS [TARGET...]]     targets: name nss conf
 #
 # FUZZ_OUT (default /tmp/nss-podip-fuzz) holds the binaries, the growing
 # corpus and any crash; a crash stops the run with its file named. Copy that
@@ -16,10 +16,7 @@ shift || true
 out=${FUZZ_OUT:-/tmp/nss-podip-fuzz}
 cc=${FUZZ_CC:-clang}
 targets=("$@")
-if [ ${#targets[@]} -eq 0 ]; then
-    targets=(name nss)
-    [ -f "$src/fuzz/fuzz_conf.c" ] && targets+=(conf)
-fi
+[ ${#targets[@]} -gt 0 ] || targets=(name nss conf)
 
 mkdir -p "$out/seeds" "$out/crashes"
 # shellcheck disable=SC2054 # commas inside one option
@@ -32,7 +29,6 @@ core=("$src"/podip_lex.c "$src"/podip_name.c "$src"/podip_conf.c "$src"/podip_wa
 "$cc" -std=gnu11 -Wall -Wextra -Werror -o "$out/gen_seeds" "$src/fuzz/gen_seeds.c"
 "$out/gen_seeds" "$out/seeds"
 
-status=0
 for t in "${targets[@]}"; do
     case $t in
     name | conf) sources=("${core[@]}") ;;
@@ -51,13 +47,24 @@ for t in "${targets[@]}"; do
         fi
         echo "PASS: fuzz_$t: ${#regressions[@]} committed regression inputs replayed"
     fi
+done
 
+# Side by side; a stop (INT, TERM) stops them too.
+declare -A fuzzing=() # target: the fuzzer's process
+trap 'kill "${fuzzing[@]}" 2>/dev/null; exit 143' INT TERM
+for t in "${targets[@]}"; do
     mkdir -p "$out/corpus/$t"
     seeds="$out/seeds/$t"
     [ -d "$seeds" ] || seeds=$(mktemp -d)
+    "$out/fuzz_$t" -max_total_time="$secs" -timeout=5 -rss_limit_mb=2048 -print_final_stats=1 \
+        -artifact_prefix="$out/crashes/$t-" "$out/corpus/$t" "$seeds" >"$out/fuzz-$t.log" 2>&1 &
+    fuzzing[$t]=$!
+done
+
+status=0
+for t in "${targets[@]}"; do
     log="$out/fuzz-$t.log"
-    if "$bin" -max_total_time="$secs" -timeout=5 -rss_limit_mb=2048 -print_final_stats=1 \
-        -artifact_prefix="$out/crashes/$t-" "$out/corpus/$t" "$seeds" >"$log" 2>&1; then
+    if wait "${fuzzing[$t]}"; then
         runs=$(awk '/stat::number_of_executed_units/ {print $2}' "$log")
         corpus=$(find "$out/corpus/$t" -type f | wc -l)
         echo "PASS: fuzz_$t: $runs executions in $secs s, no failure; corpus $corpus inputs"

@@ -46,9 +46,9 @@ if [ "${1:-}" = in-root ]; then
         echo "--- $arch root: dpkg -i libnss-podip nss-podip"
         inroot sh -c 'dpkg -i /tmp/debs/*.deb' >/dev/null || fail "$arch: dpkg -i"
         check "$arch: hosts line after install" 0 "$line" hosts_line
-        check "$arch: getent hosts IPv4 pod" 0 10.42.2.46 first_field hosts $pod
+        check "$arch: getent hosts IPv4 pod" 0 10.42.2.46 first_field inroot getent hosts $pod
         check "$arch: getent ahosts IPv6 pod" 0 fd00:10:244::5 \
-            first_field ahosts fd00-10-244--5.default.pod.cluster.local
+            first_field inroot getent ahosts fd00-10-244--5.default.pod.cluster.local
         check "$arch: getent hosts of an invalid pod name: not found" 2 "" \
             inroot getent hosts 10-0-0-256.default.pod.cluster.local
         mkdir -p "$root/tmp/www" && echo "hello from $arch" >"$root/tmp/www/index.html"
@@ -75,7 +75,7 @@ if [ "${1:-}" = in-root ]; then
         check "both installed" 0 "ii ii" statuses amd64 i386
         check "hosts line after install" 0 "$line" hosts_line
         cp "$root/etc/nsswitch.conf" "$root/tmp/nsswitch.conf.installed"
-        check "64-bit getent hosts" 0 10.42.2.46 first_field hosts $pod
+        check "64-bit getent hosts" 0 10.42.2.46 first_field inroot getent hosts $pod
         check "32-bit gethostbyname2 through nsswitch.conf" 0 "$answer" resolve32 ghbn2 inet $pod
         check "32-bit getaddrinfo through nsswitch.conf" 0 fd00:10:244::5 \
             resolve32 gai unspec - fd00-10-244--5.default.pod.cluster.local
@@ -84,7 +84,7 @@ if [ "${1:-}" = in-root ]; then
         inroot dpkg -r libnss-podip:i386 >/dev/null || fail "dpkg -r libnss-podip:i386"
         check "i386 removed, amd64 installed" 0 "rc ii" statuses i386 amd64
         same_as "hosts line kept for libnss-podip:amd64" "$root/tmp/nsswitch.conf.installed"
-        check "64-bit getent hosts still answers" 0 10.42.2.46 first_field hosts $pod
+        check "64-bit getent hosts still answers" 0 10.42.2.46 first_field inroot getent hosts $pod
         # With the i386 module gone, podip is unavailable to 32-bit programs
         # and the name goes on to dns, which has no server here.
         assert "32-bit program: no answer without the i386 module" \
@@ -171,7 +171,7 @@ declare -A report=()
 # build ARCH: dpkg-buildpackage -a ARCH with its tests; the target's getent
 # (libc-bin of the same version as the libc6 the tests load) for glibc.sh.
 build() {
-    local a=$1 t0 dir=$work/$1 glibc units unit_tests
+    local a=$1 t0 dir=$work/$1 glibc units
     t0=$(now)
     echo "--- $a: dpkg-buildpackage -us -uc -b -a $a"
     mkdir -p "$dir/getent"
@@ -189,11 +189,10 @@ build() {
         tail -60 "$dir/build.log"; fail "$a: dpkg-buildpackage -a $a"; return
     fi
     publish_debs "$dir"/libnss-podip_*.deb "$dir"/nss-podip_*.deb || fail "$a: copy the packages to DEBS_OUT"
-    build_tests "$a: " "$dir/build.log"
-    unit_tests=$(sed -n 's/^UNIT_TESTS +\{0,1\}= //p' "$src/Makefile.am")
+    build_tests "$a: " "$dir/build.log" "$dir/src"
     glibc=$(grep -E '^all [0-9]+ checks passed$' "$dir/src/tests/glibc.sh.log" || true)
     assert "$a: glibc.sh ran every check with the $a getent" test -n "$glibc"
-    units=$(cd "$dir/src" && for t in $unit_tests; do
+    units=$(cd "$dir/src" && for t in $(unit_tests .); do
         printf '%s %s, ' "${t#tests/}" "$(grep -cE '^\[       OK \]' "$t.log")"; done)
     report[$a]="$(since "$t0") s: cmocka tests (${units%, }), symbols.sh, glibc.sh ($glibc)"
     echo "--- $a: built and tested in ${report[$a]%%:*}"

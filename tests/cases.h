@@ -7,14 +7,13 @@
 #ifndef TESTS_CASES_H
 #define TESTS_CASES_H
 
+#include "repeat.h" /* LONG63, LONG64 */
+
 struct name_case {
     const char *name;
     const char *a;
     const char *aaaa;
 };
-
-#define LONG63 "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabc"
-#define LONG64 LONG63 "d"
 
 static const struct name_case name_cases[] = {
     /* CoreDNS's own test cases */

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Real programs by pod name (issue 11), in a Debian root with the package
+# Real programs by pod name, in a Debian root with the package
 # installed, a pod's resolv.conf (ndots:5) and a logging DNS server:
 # resolution through getent, python3, perl, Node, Java, Go (cgo and
 # CGO_ENABLED=0), C (glibc dynamic and static, musl), busybox and nscd;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Look names up many times in one long-running process, for the reload
- * tests of tests/conf.sh (SPEC §6: a changed file is noticed without a
- * restart, and without a system call on every lookup).
+ * tests of tests/conf.sh, tests/reload.sh and tests/conf-syscalls.sh (SPEC
+ * §6: a changed file is noticed without a restart, and without a system
+ * call on every lookup).
  *
  *   conf_probe MODULE count N NAME          N lookups; print the last answer
  *   conf_probe MODULE wait MS NAME WANT     look up until the answer is WANT

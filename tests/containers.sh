@@ -1,6 +1,6 @@
 #!/bin/bash
-# The recipes users copy, built and run by a real container engine (issue
-# 15): contrib/Dockerfile and contrib/distroless.Dockerfile, built by
+# The recipes users copy, built and run by a real container engine:
+# contrib/Dockerfile and contrib/distroless.Dockerfile, built by
 # Debian 12's podman with runc from a folder of .debs exactly as a user
 # builds them, then run as a kubelet starts a container (the pod's search
 # list and ndots:5, a nameserver on the pod's 127.0.0.1:53 that logs every

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* One lookup through an entry point, and its judgement against SPEC §3-§4
- * given the reference answer: shared by fuzz_nss.c and tests/stress.c. */
-#ifndef FUZZ_CONTRACT_H
-#define FUZZ_CONTRACT_H
+ * given the reference answer: the C tests' one copy of SPEC §4, for
+ * tests/test_nss.c, tests/stress.c, tests/hostile.c and fuzz/fuzz_nss.c. */
+#ifndef TESTS_CONTRACT_H
+#define TESTS_CONTRACT_H
 
 #include <errno.h>
 #include <netdb.h>
@@ -15,6 +16,43 @@ NSS_DECLARE_MODULE_FUNCTIONS(podip)
 
 #define CONTRACT_SENTINEL 12345
 
+struct triple {
+    enum nss_status status;
+    int err, herr;
+};
+
+/* SPEC §4's table, written apart from nss_podip.c's, which it checks: what
+ * a lookup of each outcome returns. An errno of CONTRACT_SENTINEL: left
+ * untouched. */
+static inline struct triple spec_triple(enum ref_kind kind)
+{
+    switch (kind) {
+    case REF_ADDRESS:
+        return (struct triple){NSS_STATUS_SUCCESS, CONTRACT_SENTINEL, NETDB_SUCCESS};
+    case REF_NODATA:
+        return (struct triple){NSS_STATUS_NOTFOUND, ENOENT, NO_DATA};
+    case REF_NXDOMAIN:
+        return (struct triple){NSS_STATUS_NOTFOUND, ENOENT, HOST_NOT_FOUND};
+    case REF_PASS:
+        break;
+    }
+    return (struct triple){NSS_STATUS_UNAVAIL, ENOENT, NO_RECOVERY};
+}
+/* What a lookup of FAMILY (AF_INET, AF_INET6, or AF_UNSPEC for any) gets
+ * for a name whose answer is REF: an address of the other family is NODATA
+ * (SPEC §3). */
+static inline enum ref_kind ref_kind_for(const struct ref_answer *ref, int family)
+{
+    if (ref->kind == REF_ADDRESS && family != AF_UNSPEC && family != ref->family)
+        return REF_NODATA;
+    return ref->kind;
+}
+
+#define BAD_FAMILY_TRIPLE ((struct triple){NSS_STATUS_UNAVAIL, EAFNOSUPPORT, NO_DATA})
+#define SHORT_BUFFER_TRIPLE ((struct triple){NSS_STATUS_TRYAGAIN, ERANGE, NETDB_INTERNAL})
+
+/* The ways a caller asks: _r, 2_r, 3_r, and 4_r with the tuple in the
+ * buffer or, as nscd does, in a tuple of the caller's own. */
 enum entry { E_R, E_2R, E_3R, E_4R, E_4R_OWN, E_COUNT };
 
 struct lookup {
@@ -84,31 +122,24 @@ static inline const char *lookup_judge(const struct lookup *l, const char *name,
 
     if (l->errno_after != CONTRACT_SENTINEL)
         return "errno changed";
-    enum nss_status status;
-    int err, herr;
-    bool answer = false;
+    enum ref_kind kind = ref_kind_for(ref, family);
+    bool answer = kind == REF_ADDRESS;
+    struct triple want = spec_triple(kind);
     if (family != AF_INET && family != AF_INET6 && family != AF_UNSPEC) {
-        status = NSS_STATUS_UNAVAIL, err = EAFNOSUPPORT, herr = NO_DATA;
-    } else if (ref->kind == REF_ADDRESS && (family == AF_UNSPEC || family == ref->family)) {
-        status = NSS_STATUS_SUCCESS, err = CONTRACT_SENTINEL, herr = NETDB_SUCCESS;
-        answer = true;
-    } else if (ref->kind == REF_ADDRESS || ref->kind == REF_NODATA) {
-        status = NSS_STATUS_NOTFOUND, err = ENOENT, herr = NO_DATA;
-    } else if (ref->kind == REF_NXDOMAIN) {
-        status = NSS_STATUS_NOTFOUND, err = ENOENT, herr = HOST_NOT_FOUND;
-    } else {
-        status = NSS_STATUS_UNAVAIL, err = ENOENT, herr = NO_RECOVERY;
+        want = BAD_FAMILY_TRIPLE;
+        answer = false;
     }
 
     /* Room for the name, the address, three pointers or a tuple, and
      * alignment padding: with this much, a short buffer is a lie. */
     size_t ample = bare + 1 + 64 + sizeof(struct gaih_addrtuple);
-    if (answer && l->status == NSS_STATUS_TRYAGAIN) {
-        if (l->err != ERANGE || l->herr != NETDB_INTERNAL)
+    struct triple short_buffer = SHORT_BUFFER_TRIPLE;
+    if (answer && l->status == short_buffer.status) {
+        if (l->err != short_buffer.err || l->herr != short_buffer.herr)
             return "short buffer: errno/h_errno not ERANGE/NETDB_INTERNAL";
         return l->buflen < ample ? NULL : "short buffer claimed with an ample buffer";
     }
-    if (l->status != status || l->err != err || l->herr != herr)
+    if (l->status != want.status || l->err != want.err || l->herr != want.herr)
         return "status/errno/h_errno not those of SPEC §4 for this outcome";
     if (!answer)
         return l->pat == (l->entry == E_4R_OWN ? &l->own : NULL) ? NULL

@@ -41,7 +41,7 @@ static inline const char *expected_any(const char *a, const char *aaaa)
 static inline const char *outcome_text(const struct podip_outcome *o, int family,
                                        char text[INET6_ADDRSTRLEN])
 {
-    switch (o->kind) {
+    switch (podip_kind_for(o, family)) {
     case PODIP_PASS:
         return "PASS";
     case PODIP_NXDOMAIN:
@@ -51,8 +51,6 @@ static inline const char *outcome_text(const struct podip_outcome *o, int family
     case PODIP_ADDRESS:
         break;
     }
-    if (family != AF_UNSPEC && family != o->family)
-        return "NODATA";
     return inet_ntop(o->family, o->addr, text, INET6_ADDRSTRLEN);
 }
 

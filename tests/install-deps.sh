@@ -12,7 +12,7 @@ configuration="man-db groff-base strace util-linux"
 # reload tests (tests/reload.sh): seccomp in conf_probe, a clock moved by libfaketime,
 # an ext4 with 1 s timestamps on a loop device
 reload="libseccomp-dev faketime e2fsprogs mount"
-# robustness (issue 6): memcheck; libFuzzer and ThreadSanitizer come with clang
+# robustness (tests/valgrind.sh): memcheck; libFuzzer and ThreadSanitizer come with clang
 robustness="valgrind"
 # benchmark (bench/run.sh): callgrind and memcheck, dnsmasq in a netns
 benchmark="valgrind dnsmasq-base iproute2 util-linux"

@@ -27,8 +27,6 @@ lib_at_exit=""
 # shellcheck source=tests/check.sh
 . "${top_srcdir:-.}/tests/check.sh"
 
-# --- reporting -------------------------------------------------------------
-
 # --- cleanup -----------------------------------------------------------------
 
 # at_exit CMD: run the shell command CMD when the test exits, last added first.
@@ -116,6 +114,169 @@ getent_hosts() {
 # type, the canonical name on the first.
 getent_ahosts() {
     printf '%-15s %-6s %s\n%-15s %-6s \n%-15s %-6s ' "$1" STREAM "$2" "$1" DGRAM "$1" RAW
+}
+
+# --- every lookup of a name through glibc (SPEC §3-§4) ----------------------
+
+# seen_families: $seen4 and $seen6, yes or no: the address families glibc
+# sees on this host, to which getaddrinfo's AI_ADDRCONFIG narrows (it gives
+# EAI_NONAME for a numeric address of a family it does not see).
+seen_families() {
+    seen4=no seen6=no
+    "$resolve" gai inet addrconfig 192.0.2.9 >/dev/null 2>&1 && seen4=yes
+    "$resolve" gai inet6 addrconfig 2001:db8::9 >/dev/null 2>&1 && seen6=yes
+    echo "# glibc sees on this host: IPv4 $seen4, IPv6 $seen6 (AI_ADDRCONFIG)"
+}
+
+# The words of tests/cases.h's columns: an address, or NODATA, NXDOMAIN,
+# PASS; as getaddrinfo and gethostbyname say the three.
+is_address() { case $1 in NODATA | NXDOMAIN | PASS) return 1 ;; esac }
+gai_error() { case $1 in NODATA) echo EAI_NODATA ;; *) echo EAI_NONAME ;; esac }
+h_error() { case $1 in NODATA) echo NO_DATA ;; NXDOMAIN) echo HOST_NOT_FOUND ;; *) echo NO_RECOVERY ;; esac }
+
+# want_ahosts DB FAMILY ADDR NAME: sets want_rc and want for `getent DB` of a
+# pod name whose address ADDR is of FAMILY (4 or 6). getent asks with
+# AI_ADDRCONFIG|AI_V4MAPPED|AI_CANONNAME.
+want_ahosts() {
+    want_rc=2 want=""
+    case "$1/$2/$seen4$seen6" in
+    ahosts/4/noyes) want_rc=0 want=$(getent_ahosts "::ffff:$3" "$4") ;; # narrowed to AF_INET6
+    ahosts/4/*) want_rc=0 want=$(getent_ahosts "$3" "$4") ;;
+    ahosts/6/yesno) ;;                                                 # narrowed to AF_INET: NODATA
+    ahosts/6/*) want_rc=0 want=$(getent_ahosts "$3" "$4") ;;
+    ahostsv4/4/yes*) want_rc=0 want=$(getent_ahosts "$3" "$4") ;;
+    ahostsv6/4/?*yes) want_rc=0 want=$(getent_ahosts "::ffff:$3" "$4") ;;
+    ahostsv6/6/?*yes) want_rc=0 want=$(getent_ahosts "$3" "$4") ;;
+    esac
+}
+
+# want_gai FAMILY FLAGS: sets want_rc and want for `res gai FAMILY FLAGS` of
+# the name of lookups (its answers $_a and $_aaaa, its name $_canon).
+want_gai() {
+    _fam=$1 _mapped="" _word=$_a _addr=""
+    case ",$2," in
+    *,addrconfig,*)
+        case $_fam/$seen4$seen6 in
+        inet/no* | inet6/*no) want_rc=1 want=EAI_NONAME && return ;;
+        unspec/yesno) _fam=inet ;;
+        unspec/noyes) _fam=inet6 ;;
+        esac
+        ;;
+    esac
+    case ",$2," in *,v4mapped,*) _mapped=yes ;; esac
+    case $_fam in
+    unspec) if is_address "$_a"; then _addr=$_a; elif is_address "$_aaaa"; then _addr=$_aaaa; fi ;;
+    inet) if is_address "$_a"; then _addr=$_a; fi ;;
+    inet6)
+        _word=$_aaaa
+        if is_address "$_aaaa"; then
+            _addr=$_aaaa
+        elif [ -n "$_mapped" ] && is_address "$_a"; then
+            _addr=::ffff:$_a
+        fi
+        ;;
+    esac
+    if [ -z "$_addr" ]; then
+        want_rc=1 want=$(gai_error "$_word")
+        return
+    fi
+    want_rc=0 want=$_addr
+    case ",$2," in *,canonname,*) want="$_addr canon=$_canon" ;; esac
+}
+
+# want_hostent FAMILY: sets want_rc and want for gethostbyname2 (inet,
+# inet6) of the name of lookups.
+want_hostent() {
+    _word=$_a
+    [ "$1" = inet ] || _word=$_aaaa
+    if is_address "$_word"; then
+        want_rc=0 want="$_word name=$_canon"
+    else
+        want_rc=1 want=$(h_error "$_word")
+    fi
+}
+
+# The names the module answers, asked before a name expected not to be found.
+sentinel4=10-42-2-46.default.pod.cluster.local
+sentinel6=fd00-10-244--5.default.pod.cluster.local
+
+# not_answered CHECK DESC DB NAME: `getent DB` of a sentinel, then NAME,
+# prints only the sentinel's answer and exits 2 (a key not found): exit
+# status 2 alone is also what a getent that never loaded the module says.
+# Skipped where no family of DB reaches a module on this host (AI_ADDRCONFIG).
+not_answered() {
+    if [ "$3" = hosts ]; then
+        _s=$sentinel4 want=$(getent_hosts 10.42.2.46 "$sentinel4")
+    else
+        _s=$sentinel4
+        want_ahosts "$3" 4 10.42.2.46 "$_s"
+        if [ "$want_rc" != 0 ]; then
+            _s=$sentinel6
+            want_ahosts "$3" 6 fd00:10:244::5 "$_s"
+        fi
+        if [ "$want_rc" != 0 ]; then
+            skip "$2 (getent $3 asks no module on this host: AI_ADDRCONFIG)"
+            return 0
+        fi
+    fi
+    "$1" "$2" 2 "$want" gent "$3" -- "$_s" "$4"
+}
+
+# lookups CHECK NAME A AAAA: NAME asked every way glibc asks for it: getent
+# hosts and ahosts*, getaddrinfo for each family and flag, gethostbyname and
+# gethostbyname2. Each through CHECK (check, or a test's own that takes
+# check's arguments), with what SPEC §3-§4 answers: A and AAAA are NAME's
+# answers to an IPv4 and an IPv6 lookup, in the words of tests/cases.h. The
+# test defines `gent` and `res`, getent and tests/resolve as it wants them
+# (the module alone, or the hosts line), and calls seen_families first.
+lookups() {
+    _check=$1 _name=$2 _a=$3 _aaaa=$4
+    _canon=${_name%.}
+    # getent hosts asks gethostbyname2 for IPv6, then IPv4
+    if is_address "$_aaaa" || is_address "$_a"; then
+        _addr=$_aaaa
+        is_address "$_addr" || _addr=$_a
+        "$_check" "getent hosts $_name" 0 "$(getent_hosts "$_addr" "$_canon")" gent hosts -- "$_name"
+    else
+        not_answered "$_check" "getent hosts $_name: not found" hosts "$_name"
+    fi
+    for _db in ahosts ahostsv4 ahostsv6; do
+        want_rc=2
+        if is_address "$_a"; then
+            want_ahosts "$_db" 4 "$_a" "$_canon"
+        elif is_address "$_aaaa"; then
+            want_ahosts "$_db" 6 "$_aaaa" "$_canon"
+        fi
+        if [ "$want_rc" = 0 ]; then
+            "$_check" "getent $_db $_name" 0 "$want" gent "$_db" -- "$_name"
+        else
+            not_answered "$_check" "getent $_db $_name: not found" "$_db" "$_name"
+        fi
+    done
+    # shellcheck disable=SC2086 # _ask: FAMILY FLAGS
+    for _ask in "unspec -" "inet -" "inet6 -" "inet6 v4mapped" "inet6 v4mapped,all" \
+        "unspec canonname" "unspec addrconfig" "unspec addrconfig,canonname" "inet addrconfig" \
+        "inet6 addrconfig,v4mapped"; do
+        # what getaddrinfo says of a name no source answers depends on the
+        # family and flags in glibc's own ways (AF_INET: EAI_NODATA, but
+        # EAI_NONAME with AI_CANONNAME): a name passed on, AF_UNSPEC only
+        [ "$_a" != PASS ] || [ "$_ask" = "unspec -" ] || continue
+        want_gai $_ask
+        "$_check" "getaddrinfo $_ask $_name" "$want_rc" "$want" res gai $_ask "$_name"
+    done
+    want_hostent inet
+    "$_check" "gethostbyname $_name" "$want_rc" "$want" res ghbn "$_name"
+    for _fam in inet inet6; do
+        want_hostent "$_fam"
+        "$_check" "gethostbyname2 $_fam $_name" "$want_rc" "$want" res ghbn2 "$_fam" "$_name"
+    done
+}
+
+# lookup_rows CHECK: lookups CHECK of each line NAME A AAAA of the input.
+lookup_rows() {
+    while read -r _row_name _row_a _row_aaaa; do
+        lookups "$1" "$_row_name" "$_row_a" "$_row_aaaa" </dev/null
+    done
 }
 
 # old_enough FILE...: each FILE's mtime 10 s back. A process that already

@@ -42,8 +42,8 @@ if [ "${1:-}" = in-root ]; then
     echo "--- $suite: dpkg -i libnss-podip"
     inroot dpkg -i "/$deb" >/dev/null || fail "dpkg -i libnss-podip"
     check "hosts line after install" 0 "$line" hosts_line
-    check "getent hosts IPv4 pod" 0 10.42.2.46 first_field hosts 10-42-2-46.default.pod.cluster.local
-    check "getent ahosts IPv6 pod" 0 fd00:10:244::5 first_field ahosts fd00-10-244--5.default.pod.cluster.local
+    check "getent hosts IPv4 pod" 0 10.42.2.46 first_field inroot getent hosts 10-42-2-46.default.pod.cluster.local
+    check "getent ahosts IPv6 pod" 0 fd00:10:244::5 first_field inroot getent ahosts fd00-10-244--5.default.pod.cluster.local
     reach_by_name "" "hello from $suite" 5
     check "getent hosts localhost" 0 localhost name_of localhost
     check "/etc/nss-podip.conf is a conffile" 0 /etc/nss-podip.conf conffiles
@@ -94,7 +94,7 @@ if [ "${1:-}" = in-root ]; then
     check "install leaves the administrator's line alone" 0 "" \
         diff "$root/tmp/nsswitch.conf.admin" "$root/etc/nsswitch.conf"
     check "getent through the administrator's line" 0 10.42.2.46 \
-        first_field hosts 10-42-2-46.default.pod.cluster.local
+        first_field inroot getent hosts 10-42-2-46.default.pod.cluster.local
     inroot dpkg --purge libnss-podip >/dev/null || fail "dpkg --purge under the administrator's line"
     # As the README says: removal takes podip out of any line (dh-nss).
     check "dpkg --purge takes podip out of the administrator's line" 0 \
@@ -163,7 +163,7 @@ if run dpkg-buildpackage env -C "$work/src" dpkg-buildpackage -us -uc -b >"$work
 else
     tail -50 "$work/build.log"; fail "dpkg-buildpackage -us -uc -b"; exit 1
 fi
-build_tests "" "$work/build.log"
+build_tests "" "$work/build.log" "$work/src"
 
 echo "--- lintian ($SECONDS s)"
 lintian_check -- "$work"/*.changes "$work"/*.dsc

@@ -3,8 +3,8 @@
  * the stress and hostile-name tests: lowercase a copy, split it into labels,
  * hand the address to inet_pton. It shares no code with podip_name.c, so a
  * disagreement points at a bug in one of the two. */
-#ifndef FUZZ_REFERENCE_H
-#define FUZZ_REFERENCE_H
+#ifndef TESTS_REFERENCE_H
+#define TESTS_REFERENCE_H
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -194,11 +194,20 @@ static inline enum ref_kind ref_classify_in(const struct ref_conf *c, char *s, s
                                             bool absolute, struct ref_answer *out)
 {
     char suffix[PODIP_NAME_MAX + 8];
+    /* the longest zone the name is in, as CoreDNS picks it */
+    const char *zone = NULL;
     for (unsigned z = 0; z < c->nzones; z++) {
-        snprintf(suffix, sizeof suffix, "pod.%s", c->zones[z]);
+        snprintf(suffix, sizeof suffix, ".%s", c->zones[z]);
+        bool in =
+            strcmp(s, c->zones[z]) == 0 || (n > strlen(suffix) && ref_ends_with(s, n, suffix));
+        if (in && (zone == NULL || strlen(c->zones[z]) > strlen(zone)))
+            zone = c->zones[z];
+    }
+    if (zone != NULL) {
+        snprintf(suffix, sizeof suffix, "pod.%s", zone);
         if (strcmp(s, suffix) == 0)
             return REF_NODATA;
-        snprintf(suffix, sizeof suffix, ".pod.%s", c->zones[z]);
+        snprintf(suffix, sizeof suffix, ".pod.%s", zone);
         size_t k = strlen(suffix);
         if (n > k && ref_ends_with(s, n, suffix)) {
             s[n - k] = '\0';

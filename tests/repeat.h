@@ -6,6 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Labels of 63 characters, the most a label may hold, and 64. */
+#define LONG63 "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabc"
+#define LONG64 LONG63 "d"
+
 /* COUNT copies of UNIT, then TAIL, in a new string; aborts without memory. */
 static inline char *repeat(const char *unit, size_t count, const char *tail)
 {

@@ -14,7 +14,6 @@ inroot() {
         LC_ALL=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"
 }
 hosts_line() { grep '^hosts:' "$root/etc/nsswitch.conf" | tr -s ' \t' ' '; }
-first_field() { inroot getent "$@" | awk '{ print $1; exit }'; }
 # files: every path of the root but those dpkg and the kernel keep changing
 files() {
     (cd "$root" && find . \( -path ./proc -o -path ./tmp -o -path ./run -o \
@@ -46,12 +45,15 @@ copy_tree() {
     fi | tar -xf - -C "$1"
 }
 
-# build_tests DESC_PREFIX LOG: a check that the package build in LOG ran
-# the build-time tests of debian/rules ($(UNIT_TESTS), tests/symbols.sh,
-# tests/glibc.sh) and every one passed.
+# build_tests DESC_PREFIX LOG TREE: a check that the package build in LOG
+# ran the build-time tests of debian/rules ($(UNIT_TESTS), tests/symbols.sh,
+# tests/glibc.sh) and every one passed. TREE is a tree of this source,
+# configured with the unit tests, whose Makefile lists them.
 build_tests() {
     local n
-    n=$(($(sed -n 's/^UNIT_TESTS +\{0,1\}= //p' "$src/Makefile.am" | wc -w) + 2))
+    n=$(unit_tests "$3" | wc -w)
+    assert "${1}the unit tests are built ($n; make print-unit-tests in $3)" test "$n" -gt 0
+    n=$((n + 2))
     check "${1}the build ran its $n tests and all passed" 0 \
         "# TOTAL: $n # PASS: $n # SKIP: 0 # XFAIL: 0 # FAIL: 0 # XPASS: 0 # ERROR: 0" tests_summary "$2"
 }

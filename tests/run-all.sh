@@ -50,55 +50,58 @@ rm -rf "$out/asan" && mkdir -p "$out/asan"
         cat tests/*.log 2>/dev/null | tail -200; exit 1
     fi)
 
-step "robustness: libFuzzer targets, 60 s each, one after the other (fuzz/run.sh)"
-FUZZ_OUT="$out/fuzz" bash "$src/fuzz/run.sh" "${FUZZ_SECONDS:-60}"
-
 step "robustness: the thread stress test under ThreadSanitizer (tests/stress.sh)"
 rm -rf "$out/tsan" && mkdir -p "$out/tsan"
 (cd "$out/tsan" && "$src/configure" -q --enable-werror CC=clang \
     CFLAGS="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" &&
     make -j"$jobs" tests/stress &&
-    TSAN_OPTIONS="halt_on_error=1 exitcode=66" STRESS_CYCLES=9 top_builddir=. \
+    TSAN_OPTIONS="halt_on_error=1 exitcode=66" STRESS_CYCLES=9 top_builddir=. top_srcdir="$src" \
         bash "$src/tests/stress.sh")
 
 step "benchmark, built and run once with small counts (it prints the budget; no figure fails CI)"
 (cd "$out/werror" && make -j"$jobs" bench && bash "$src/bench/run.sh" -q .)
 
-step "Debian packages, side by side: amd64 in bookworm and trixie roots (tests/package.sh); arm64, i386, s390x, armhf, ppc64el cross-built and tested, an arm64 root, amd64 and i386 together (tests/arch.sh); contrib/'s image recipes built from their packages and run by podman (tests/containers.sh); built as Debian's builders do, twice, by sbuild as an ordinary user (tests/sbuild.sh); the portable build for amd64 and arm64 against the packages (tests/portable.sh); real pods that nss-podip inject changed, played by trixie's podman (contrib/portable.sh, then tests/pods.sh)"
+step "Side by side: the libFuzzer targets, 60 s each (fuzz/run.sh); Debian packages: amd64 in bookworm and trixie roots (tests/package.sh); arm64, i386, s390x, armhf, ppc64el cross-built and tested, an arm64 root, amd64 and i386 together (tests/arch.sh); contrib/'s image recipes built from their packages and run by podman (tests/containers.sh); built as Debian's builders do, twice, by sbuild as an ordinary user (tests/sbuild.sh); the portable build for amd64 and arm64 against the packages (tests/portable.sh); real pods that nss-podip inject changed, played by trixie's podman (contrib/portable.sh, then tests/pods.sh)"
 # One step, so that their builds and their roots', images' and chroot's
-# downloads overlap. package.sh and arch.sh copy the packages they build to $debs
-# (DEBS_OUT), where containers.sh, its base images made meanwhile, waits for
-# them; it stops waiting once both have ended. Every log is printed and
-# every exit status counts. Background jobs ignore SIGINT, so an interrupt
-# stops them with SIGTERM (each cleans up on it).
+# downloads overlap, and the fuzzers run while the first downloads leave
+# the processors idle. package.sh and arch.sh copy the packages they build
+# to $debs (DEBS_OUT), where containers.sh, its base images made meanwhile,
+# and portable.sh, its portable files built meanwhile, wait for them; they
+# stop waiting once both have ended. The pods need the portable files
+# first: one job builds them, then plays the pods. Every log is
+# printed and every exit status counts. Background jobs ignore SIGINT, so
+# an interrupt stops them with SIGTERM (each cleans up on it).
 t0=$SECONDS
 debs=$out/debs
 rm -rf "$debs" && mkdir -p "$debs"
-declare -A pids=()
+declare -A pids=() script_of=()
+FUZZ_OUT="$out/fuzz" bash "$src/fuzz/run.sh" "${FUZZ_SECONDS:-60}" >"$out/fuzz.log" 2>&1 &
+pids[fuzz]=$! script_of[fuzz]=fuzz/run.sh
 for t in package arch; do
     DEBS_OUT=$debs bash "$src/tests/$t.sh" >"$out/$t.log" 2>&1 &
-    pids[$t]=$!
+    pids[$t]=$! script_of[$t]=tests/$t.sh
 done
 CONTAINERS_WAIT=1500 bash "$src/tests/containers.sh" "$debs" >"$out/containers.log" 2>&1 &
-pids[containers]=$!
+pids[containers]=$! script_of[containers]=tests/containers.sh
 bash "$src/tests/sbuild.sh" >"$out/sbuild.log" 2>&1 &
-pids[sbuild]=$!
+pids[sbuild]=$! script_of[sbuild]=tests/sbuild.sh
 PORTABLE_WAIT=1500 bash "$src/tests/portable.sh" "$debs" >"$out/portable.log" 2>&1 &
-pids[portable]=$!
-{ rm -rf "$out/portable" && bash "$src/contrib/portable.sh" "$out/portable" && bash "$src/tests/pods.sh" "$out/portable"; } >"$out/pods.log" 2>&1 &
-pids[pods]=$!
+pids[portable]=$! script_of[portable]=tests/portable.sh
+{ rm -rf "$out/portable" && bash "$src/contrib/portable.sh" "$out/portable" &&
+    bash "$src/tests/pods.sh" "$out/portable"; } >"$out/pods.log" 2>&1 &
+pids[pods]=$! script_of[pods]="contrib/portable.sh, tests/pods.sh"
 trap 'kill -TERM "${pids[@]}" 2>/dev/null; wait; exit 130' INT TERM
 failed=""
-for t in package arch containers sbuild portable pods; do
+for t in fuzz package arch containers sbuild portable pods; do
     rc=0
     wait "${pids[$t]}" || rc=$?
     [ "$t" = arch ] && touch "$debs/builds-finished"
-    [ "$rc" = 0 ] || failed="$failed tests/$t.sh"
-    printf '\n--- tests/%s.sh (exit status %s, done at %s s)\n' "$t" "$rc" "$((SECONDS - t0))"
+    [ "$rc" = 0 ] || failed="$failed ${script_of[$t]}"
+    printf '\n--- %s (exit status %s, done at %s s)\n' "${script_of[$t]}" "$rc" "$((SECONDS - t0))"
     cat "$out/$t.log"
 done
 trap - INT TERM
-printf '\n--- all six in %s s\n' "$((SECONDS - t0))"
+printf '\n--- all seven in %s s\n' "$((SECONDS - t0))"
 [ -z "$failed" ] || { echo "FAIL:$failed"; exit 1; }
 
 step "all tests passed"

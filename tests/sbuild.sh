@@ -105,7 +105,7 @@ EOF
             "$(grep -v '^#' "$work/etc/nss-podip.conf" | sort)" sed -n 's|^/etc/nss-podip.conf: ||p' <<<"$view"
         check "build $n: the build saw the machine's /etc/resolv.conf" 0 \
             "$(grep -v '^nameserver' "$work/etc/resolv.conf" | sort)" sed -n 's|^/etc/resolv.conf: ||p' <<<"$view"
-        build_tests "build $n: " "$log"
+        build_tests "build $n: " "$log" "$work/src/nss-podip"
     }
 
     build 1 UTC0 0022 nss-podip
@@ -163,9 +163,12 @@ spawn "mmdebstrap" unshare --mount --pid --fork --kill-child -- \
     >"$work/mmdebstrap.log" 2>&1
 tarball=$pid
 
-# The source package, from a clean copy of the tree (the files git knows).
+# The source package, from a clean copy of the tree (the files git knows);
+# then the copy configured, for make to list the unit tests the builds run.
 copy_tree "$work/src/nss-podip"
 (cd "$work/src" && dpkg-source -b nss-podip >/dev/null)
+(cd "$work/src/nss-podip" && autoreconf -fi >/dev/null 2>&1 && ./configure -q >/dev/null) ||
+    { echo "FAIL: cannot configure a copy of the tree"; exit 1; }
 
 # The ordinary user, known only in the namespace, and its subordinate ids.
 mkdir "$work/etc" "$work/home" "$work/chroots"

@@ -73,6 +73,48 @@ static void test_zones(void **state)
     assert_false(podip_conf_add_zone(&conf, "a b", 3));
 }
 
+/* Zones inside each other: a name is in the longest zone it is in, as
+ * CoreDNS picks the zone, whatever their order (SPEC §1), and is a pod name
+ * only under pod. of that zone. Only a zone inside another's pod subtree
+ * can take names from it: the rows of the zones under pod.cluster.local. */
+static void test_nested_zones(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *inner; /* a zone inside cluster.local */
+        struct name_case row;
+    } rows[] = {
+        {"k8s.cluster.local", {"10-1-2-3.default.pod.k8s.cluster.local", "10.1.2.3", "NODATA"}},
+        {"k8s.cluster.local", {"10-1-2-3.default.pod.cluster.local", "10.1.2.3", "NODATA"}},
+        {"k8s.cluster.local", {"10-1-2-3.k8s.pod.cluster.local", "10.1.2.3", "NODATA"}},
+        {"k8s.cluster.local", {"pod.k8s.cluster.local", "NODATA", "NODATA"}},
+        {"k8s.cluster.local", {"x.default.pod.k8s.cluster.local", "NXDOMAIN", "NXDOMAIN"}},
+        {"k8s.cluster.local", {"k8s.cluster.local", "PASS", "PASS"}},
+        /* every name under pod.cluster.local is in that zone */
+        {"pod.cluster.local", {"10-1-2-3.default.pod.pod.cluster.local", "10.1.2.3", "NODATA"}},
+        {"pod.cluster.local", {"default.pod.pod.cluster.local", "NODATA", "NODATA"}},
+        {"pod.cluster.local", {"fd00--1.default.pod.pod.cluster.local.", "NODATA", "fd00::1"}},
+        {"pod.cluster.local", {"10-1-2-3.default.pod.cluster.local", "PASS", "PASS"}},
+        {"pod.cluster.local", {"pod.cluster.local", "PASS", "PASS"}},
+        {"pod.cluster.local", {"10-1-2-3.default.svc.cluster.local", "PASS", "PASS"}},
+        {"ns.pod.cluster.local", {"10-1-2-3.a.pod.ns.pod.cluster.local", "10.1.2.3", "NODATA"}},
+        {"ns.pod.cluster.local", {"10-1-2-3.ns.pod.cluster.local", "PASS", "PASS"}},
+        {"ns.pod.cluster.local", {"10-1-2-3.other.pod.cluster.local", "10.1.2.3", "NODATA"}},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        for (int inner_first = 0; inner_first < 2; inner_first++) {
+            struct podip_conf conf;
+            podip_conf_defaults(&conf); /* cluster.local */
+            if (inner_first)
+                conf.nzones = 0;
+            add_zone(&conf, rows[i].inner);
+            if (inner_first)
+                add_zone(&conf, "cluster.local");
+            check(&conf, rows[i].row.name, rows[i].row.a, rows[i].row.aaaa);
+        }
+    }
+}
+
 static void test_long_zone(void **state)
 {
     (void)state;
@@ -217,11 +259,11 @@ static void test_outcome_fields(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_spec_table),     cmocka_unit_test(test_snapshot_is_defaults),
-        cmocka_unit_test(test_zones),          cmocka_unit_test(test_long_zone),
-        cmocka_unit_test(test_relative_off),   cmocka_unit_test(test_namespaces),
-        cmocka_unit_test(test_allow),          cmocka_unit_test(test_wildcard),
-        cmocka_unit_test(test_outcome_fields),
+        cmocka_unit_test(test_spec_table), cmocka_unit_test(test_snapshot_is_defaults),
+        cmocka_unit_test(test_zones),      cmocka_unit_test(test_nested_zones),
+        cmocka_unit_test(test_long_zone),  cmocka_unit_test(test_relative_off),
+        cmocka_unit_test(test_namespaces), cmocka_unit_test(test_allow),
+        cmocka_unit_test(test_wildcard),   cmocka_unit_test(test_outcome_fields),
     };
     return cmocka_run_group_tests_name("classifier", tests, NULL, NULL);
 }

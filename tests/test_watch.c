@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -211,6 +213,42 @@ static void test_refused_and_unreadable(void **state)
     step(t + 7, false, "10.1.2.3", "PASS"); /* the same file back: nothing new */
 }
 
+/* A check cut short (a fork() while another thread checked, a lock holder
+ * that died: podip_state_forget) leaves what it may have half copied to be
+ * read again, but not the process's standing: with a configuration in
+ * force, a file written a moment ago still settles first (SPEC §6), and one
+ * that cannot be read now leaves what is in force. */
+static void test_forget_keeps_standing(void **state)
+{
+    (void)state;
+    time_t t = real + 100;
+    put(conf_path, "zone a.test\nallow 10.0.0.0/8\n", t - 10);
+    step(t, true, "10.1.2.3", "PASS");
+    put(conf_path, "zone a.test\n", t + 1); /* being rewritten: no allow line yet */
+    podip_state_forget(&st);
+    assert_false(podip_state_check(&st, t + 1, NULL, NULL)); /* nothing new to publish */
+    assert_int_equal(st.standing, PODIP_IN_FORCE);
+    assert_int_equal(st.conf_file.status, PODIP_FILE_SETTLING);
+    put(conf_path, "zone a.test\nallow 10.0.0.0/8\nttl 7\n", t + 1); /* written whole */
+    assert_false(podip_state_check(&st, t + 2, NULL, NULL));
+    step(t + 3, true, "10.1.2.3", "PASS"); /* settled: in force */
+    assert_int_equal(snap.ttl, 7);
+
+    /* cannot be read now (a loop of symlinks): nothing published, what is
+     * in force stays, and the file once back is read and published */
+    char moved[80];
+    snprintf(moved, sizeof moved, "%s.moved", conf_path);
+    assert_int_equal(rename(conf_path, moved), 0);
+    assert_int_equal(symlink("nss-podip.conf", conf_path), 0);
+    podip_state_forget(&st);
+    assert_false(podip_state_check(&st, t + 4, NULL, NULL));
+    assert_int_equal(st.standing, PODIP_IN_FORCE);
+    unlink(conf_path);
+    assert_int_equal(rename(moved, conf_path), 0);
+    step(t + 5, true, "10.1.2.3", "PASS");
+    assert_int_equal(snap.ttl, 7);
+}
+
 /* Every way a file is refused: every name passed on while it stays so. */
 static void test_refusals(void **state)
 {
@@ -228,6 +266,20 @@ static void test_refusals(void **state)
     rmdir(conf_path);
     put(conf_path, "zone a.test\n", t - 10);
     step(t + 3, true, "10.1.2.3", "PASS");
+    /* a Unix socket, which open() refuses with ENXIO: no regular file either */
+    unlink(conf_path);
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    snprintf(addr.sun_path, sizeof addr.sun_path, "%s", conf_path);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    assert_int_equal(bind(fd, (struct sockaddr *)&addr, sizeof addr), 0);
+    close(fd);
+    assert_int_equal(chmod(conf_path, 0644), 0);
+    step(t + 4, true, "PASS", "PASS");
+    assert_int_equal(st.conf_file.status, PODIP_FILE_NOT_REGULAR);
+    step(t + 5, false, "PASS", "PASS"); /* and stays so, not read again and again */
+    unlink(conf_path);
+    put(conf_path, "zone a.test\n", t - 10);
+    step(t + 6, true, "10.1.2.3", "PASS");
     /* owned by another user than the one the state asks for */
     static struct podip_state other;
     podip_state_init(&other, conf_path, geteuid() + 1, resolv_path);
@@ -317,6 +369,21 @@ static void test_resolv(void **state)
     unlink(resolv_path);
 }
 
+/* A zone detected in resolv.conf inside a configured one (here inside the
+ * default zone's pod subtree): the longest zone a name is in decides, as
+ * CoreDNS picks it, though detected zones come after the configured ones. */
+static void test_detected_inside_configured(void **state)
+{
+    (void)state;
+    time_t t = real + 100;
+    put(resolv_path, "search default.svc.pod.cluster.local svc.pod.cluster.local\n", t - 10);
+    step(t, true, "PASS", "PASS"); /* 1-1-1-1.default.pod.cluster.local: zone pod.cluster.local */
+    assert_string_equal(classify_text(&snap, "10-1-2-3.default.pod.pod.cluster.local"), "10.1.2.3");
+    assert_string_equal(classify_text(&snap, "10-1-2-3.default.pod.k8s.local"), "PASS");
+    assert_string_equal(classify_text(&snap, "10-1-2-3.k8s.pod.cluster.local"), "PASS");
+    unlink(resolv_path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -325,11 +392,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_first_look_uses_fresh_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fresh_file_read_again, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused_and_unreadable, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_forget_keeps_standing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_racy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clock_at_zero, setup, teardown),
         cmocka_unit_test_setup_teardown(test_extreme_stamps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resolv, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_detected_inside_configured, setup, teardown),
     };
     return cmocka_run_group_tests_name("watch", tests, NULL, NULL);
 }

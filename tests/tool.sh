@@ -8,6 +8,7 @@
 set -u
 . "${top_srcdir:-.}/tests/lib.sh"
 need_root
+need_cmd python3
 isolate
 
 conf_dir=${sysconfdir:?sysconfdir not set: run through make check}
@@ -90,6 +91,11 @@ mkfifo -m 644 "$conf"
 check "check: a FIFO, without blocking; exit 1" 1 \
     "$conf: not a regular file; the module refuses it and passes every name on" timeout 5 "$tool" check
 rm -f "$conf"
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$conf"
+chmod 644 "$conf"
+check "check: a Unix socket, which open() refuses (ENXIO); exit 1" 1 \
+    "$conf: not a regular file; the module refuses it and passes every name on" "$tool" check
+rm -f "$conf"
 set_conf "zone k8s.test"
 chmod 600 "$conf"
 check "check: a file only root can read; exit 1" 1 \
@@ -164,6 +170,12 @@ check "explain: a service, passed on" 0 \
 check "explain: the old default zone is replaced" 0 \
     "it is no pod name: not under pod.ZONE for any zone, nor LABEL.NAMESPACE.pod, nor under a wildcard domain" \
     why 10-42-0-1.default.pod.cluster.local
+
+set_conf "zone cluster.local
+zone pod.cluster.local"
+check "explain: zones inside each other: the longest the name is in, as CoreDNS picks it" 0 \
+    "a name under pod.pod.cluster.local (zone pod.cluster.local); the label \"10-1-2-3\" in namespace \"default\" reads as the IPv4 address 10.1.2.3" \
+    why 10-1-2-3.default.pod.pod.cluster.local
 
 echo "# status"
 settled_conf "zone k8s.example.com
