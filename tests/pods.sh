@@ -1,5 +1,5 @@
 #!/bin/bash
-# Real pods (issue 22, SPEC 8): manifests injected by `nss-podip inject` and
+# Real pods (SPEC 8): manifests injected by `nss-podip inject` and
 # otherwise unmodified, played by trixie's podman 5.4 `kube play` (Debian
 # 12's podman 4.3.1 cannot play subPath mounts), against images made here:
 # bookworm (ping holding cap_net_raw, curl, python3), trixie (Ubuntu's hosts
