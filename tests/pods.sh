@@ -5,7 +5,8 @@
 # bookworm (ping holding cap_net_raw, curl, python3), trixie (Ubuntu's hosts
 # line, resolve first), bullseye (glibc 2.31), a distroless-like image (no
 # shell, no dpkg, no nsswitch.conf) with a getaddrinfo program copied in, and
-# a musl image (no glibc, as Alpine) whose pod must not start. Each glibc pod
+# a musl image (no glibc, as Alpine) and an arm64 image (a glibc of another
+# architecture than this amd64 machine), whose pods must not start. Each glibc pod
 # runs as a kubelet runs it (dnsPolicy None, the kubelet's search list,
 # ndots:5) with a DNS sidecar on the pod's 127.0.0.1:53 that logs every
 # query, and a ConfigMap's nss-podip.conf whose allow lines refuse
@@ -113,10 +114,11 @@ done
 step "the roots (mmdebstrap), all at once"
 mirror() { echo "deb http://deb.debian.org/debian $1 main"; } # (security.debian.org: 404 for some)
 declare -A roots=()
-# make_root NAME SUITE VARIANT PACKAGES: mmdebstrap in the background into $work/NAME
+# make_root NAME SUITE VARIANT PACKAGES [ARCH]: mmdebstrap in the background into $work/NAME
 make_root() {
     spawn "mmdebstrap $1" unshare --mount --pid --fork --kill-child -- \
-        mmdebstrap --variant="$3" --include="$4" "$2" "$work/$1" "$(mirror "$2")" >"$work/$1.log" 2>&1
+        mmdebstrap --variant="$3" --include="$4" --architectures="${5:-amd64}" "$2" "$work/$1" "$(mirror "$2")" \
+        >"$work/$1.log" 2>&1
     roots[$1]=$pid
 }
 make_root podman trixie apt podman,runc,conmon,catatonit,netavark,aardvark-dns,passt,uidmap,fuse-overlayfs,ca-certificates,nftables
@@ -127,6 +129,7 @@ make_root bullseye bullseye minbase iputils-ping,libcap2-bin,python3-minimal
 # shell, no dpkg); musl: Debian's musl and busybox-static, as Alpine is.
 make_root distroless bookworm extract base-files,netbase,tzdata,libc6,libgcc-s1
 make_root musl bookworm extract musl,busybox-static
+make_root arm64 bookworm extract base-files,libc6 arm64 # unpacked: nothing of it runs here
 gcc -O2 -o "$work/lookup" "$src/tests/clients/lookup.c" || { echo "FAIL: cannot build tests/clients/lookup.c"; exit 1; }
 
 # --- meanwhile: inject, on this machine --------------------------------------
@@ -206,17 +209,10 @@ $(pod_dns)
       runAsUser: 65532
 $(dns_sidecar)
 EOF
-cat >"$m/musl.yaml" <<EOF
-apiVersion: v1
-kind: Pod
-metadata:
-  name: musl
-spec:
-  containers:
-  - name: app
-    image: $(image musl)
-    command: $waiter
-EOF
+for name in musl arm64; do
+    printf '%s\n' "apiVersion: v1" "kind: Pod" "metadata: {name: $name}" \
+        "spec: {containers: [{name: app, image: \"$(image $name)\", command: $waiter}]}" >"$m/$name.yaml"
+done
 cat >"$m/web.yaml" <<EOF
 apiVersion: apps/v1
 kind: Deployment
@@ -299,7 +295,7 @@ for name in bookworm trixie bullseye distroless web readonly job cronjob list; d
     inject --config-map nss-podip "$m/$name.yaml" >"$m/$name.injected.yaml" ||
         fail "nss-podip inject --config-map nss-podip $name.yaml"
 done
-for name in musl start; do
+for name in musl arm64 start; do
     inject "$m/$name.yaml" >"$m/$name.injected.yaml" || fail "nss-podip inject $name.yaml"
 done
 
@@ -396,10 +392,10 @@ pm network create --disable-dns pods >"$work/network.log" 2>&1 || { cat "$work/n
 step "the images: each root imported, with ping's cap_net_raw (a file capability: tar --xattrs)"
 nss=$work/nsswitch # each image's own nsswitch.conf
 mkdir "$nss"
-for name in bookworm trixie bullseye distroless musl; do
+for name in bookworm trixie bullseye distroless musl arm64; do
     reap "${roots[$name]}" || { tail -20 "$work/$name.log"; echo "FAIL: mmdebstrap $name"; exit 1; }
     r=$work/$name
-    if [ "$name" = distroless ] || [ "$name" = musl ]; then # unpacked: no apt, no dpkg
+    if [ "$name" = distroless ] || [ "$name" = musl ] || [ "$name" = arm64 ]; then # unpacked: no apt, no dpkg
         rm -rf "$r/etc/apt" "$r/etc/dpkg" "$r/var/lib/apt" "$r/var/lib/dpkg" "$r/var/cache/apt" "$r/var/log/apt"
     fi
     case $name in
@@ -419,8 +415,14 @@ for name in bookworm trixie bullseye distroless musl; do
     [ "$name" != bookworm ] || cp "$r/etc/debian_version" "$work/debian_version"
     # (bookworm's iputils-ping sets it, trixie's no longer does)
     [ ! -e "$r/bin/ping" ] || setcap cap_net_raw+ep "$(realpath "$r/bin/ping")"
+    arch=amd64
+    if [ "$name" = arm64 ]; then
+        arch=arm64
+        check "arm64: arm64's glibc loader, and no x86-64 one" 0 "lib/ld-linux-aarch64.so.1" \
+            sh -c "cd $r && ls lib/ld-linux-aarch64.so.1 lib64/ld-linux-x86-64.so.2 2>/dev/null; true"
+    fi
     tar -C "$r" --xattrs --xattrs-include=security.capability -cf - . |
-        pm import - "$(image "$name")" >"$work/import-$name.log" 2>&1 ||
+        pm import --arch "$arch" - "$(image "$name")" >"$work/import-$name.log" 2>&1 ||
         { cat "$work/import-$name.log"; fail "podman import $name"; }
     rm -rf "$r"
 done
@@ -599,13 +601,6 @@ $svc 192.0.2.10" pm start --attach distroless-app
 }
 distroless_checks
 
-step "pod musl: no glibc, so the pod must not start"
-play musl
-rc=$?
-assert "musl: kube play fails (exit $rc): $(grep -m1 '^Error' "$tmp/play.log")" test "$rc" != 0
-check "musl-app never started" 0 created pm inspect musl-app --format '{{.State.Status}}'
-check "musl-nss-podip-setup-1 (in the musl image) exited 1" 0 1 pm inspect musl-nss-podip-setup-1 --format '{{.State.ExitCode}}'
-cause=$(pm logs musl-nss-podip-setup-1 2>&1)
 # one_line_naming TEXT WORD...: TEXT is one line that holds every WORD
 one_line_naming() {
     local text=$1 word
@@ -613,9 +608,26 @@ one_line_naming() {
     [ -n "$text" ] && [ "$(wc -l <<<"$text")" = 1 ] || return 1
     for word; do grep -qiF -- "$word" <<<"$text" || return 1; done
 }
-assert "musl-nss-podip-setup-1 says why in one line, naming glibc and musl (podman logs): $cause" \
-    one_line_naming "$cause" glibc musl
-down musl
+# no_start_checks NAME WORD...: pod NAME must not start, and its setup init
+# container must say why in one line that holds every WORD.
+no_start_checks() {
+    local pod=$1 rc cause
+    shift
+    play "$pod"
+    rc=$?
+    assert "$pod: kube play fails (exit $rc): $(grep -m1 '^Error' "$tmp/play.log")" test "$rc" != 0
+    check "$pod-app never started" 0 created pm inspect "$pod-app" --format '{{.State.Status}}'
+    check "$pod-nss-podip-setup-1 (in the $pod image) exited 1" 0 1 \
+        pm inspect "$pod-nss-podip-setup-1" --format '{{.State.ExitCode}}'
+    cause=$(pm logs "$pod-nss-podip-setup-1" 2>&1)
+    assert "$pod-nss-podip-setup-1 says why in one line, naming $* (podman logs): $cause" \
+        one_line_naming "$cause" "$@"
+    down "$pod"
+}
+step "pod musl: no glibc, so the pod must not start"
+no_start_checks musl glibc musl
+step "pod arm64: a glibc of another architecture than this node's, so the pod must not start"
+no_start_checks arm64 "another architecture" /lib/ld-linux-aarch64.so.1
 
 web_checks() {
     local c
